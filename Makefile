@@ -1,0 +1,50 @@
+# Two commands on a fresh machine:
+#   make run    set up, generate sample exports if needed, run the whole pipeline, print a summary
+#   make test   set up and run the test suite (CI runs exactly this)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DBT_PROFILES_DIR := $(CURDIR)
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export CDP_LANDING_DIR ?= data/landing
+export CDP_WAREHOUSE ?= data/warehouse.duckdb
+
+.PHONY: run test setup lint dagster dbt-build evaluate check train clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==25.3
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(BIN)/cdp run
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+
+dagster: setup
+	$(BIN)/dagster dev --host 127.0.0.1
+
+dbt-build: setup
+	$(BIN)/dbt build
+
+evaluate: setup
+	$(BIN)/cdp evaluate
+
+check: setup
+	$(BIN)/cdp check
+
+train: setup
+	$(BIN)/cdp train
+
+clean:
+	rm -rf data target logs .pytest_cache

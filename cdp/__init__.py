@@ -1,0 +1,1 @@
+"""Customer data platform: channel exports in, one trustworthy profile per customer out."""

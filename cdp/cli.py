@@ -1,0 +1,85 @@
+"""`cdp` command line: run the whole pipeline on sample data, or one step of it.
+
+    cdp run [--people 3000] [--seed 42]   generate sample exports if the landing folder is empty,
+                                           run the Dagster job `full_pipeline`, print a summary
+    cdp generate | load | check | evaluate | train   one step (see --help of each)
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import resource
+import sys
+import time
+from pathlib import Path
+
+from cdp.contract import landing_dir, warehouse_path
+
+DEFAULT_PEOPLE = 3000
+TRUTH_PATH = Path("data/ground_truth/identity.csv")
+
+
+def _peak_rss_mib() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def run(people: int, seed: int) -> int:
+    from cdp.generate import generate
+    from cdp.ingest import discover
+
+    started = time.perf_counter()
+    landing = landing_dir()
+    if not discover(landing)[0]:
+        print(f"landing folder {landing} is empty: generating sample exports for {people:,} people (seed {seed})")
+        generate(landing, TRUTH_PATH, people=people, seed=seed)
+
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import defs
+
+    print(f"running Dagster job full_pipeline: {landing} -> {warehouse_path()}")
+    result = defs.get_job_def("full_pipeline").execute_in_process(
+        instance=DagsterInstance.ephemeral(),
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        raise_on_error=False,
+    )
+    from cdp.summary import print_summary
+
+    print_summary(warehouse_path(), TRUTH_PATH if TRUTH_PATH.exists() else None)
+    print(f"\nwall time {time.perf_counter() - started:.1f} s, peak memory {_peak_rss_mib():,.0f} MiB "
+          f"(largest of this process and the dbt subprocess)")
+    if not result.success:
+        print("the Dagster run FAILED; see the messages above", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    commands = {
+        "generate": "cdp.generate.__main__",
+        "check": "expectations.run",
+        "evaluate": "cdp.evaluate",
+        "train": "matching.train",
+        "load": "cdp.load",
+    }
+    if argv and argv[0] in commands:
+        import importlib
+
+        return importlib.import_module(commands[argv[0]]).main(argv[1:]) or 0
+    parser = argparse.ArgumentParser(prog="cdp", description=__doc__.splitlines()[0],
+                                     epilog="other commands: " + ", ".join(commands))
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_parser = sub.add_parser("run", help="run the full pipeline (generating sample data if needed)")
+    run_parser.add_argument("--people", type=int, default=DEFAULT_PEOPLE)
+    run_parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args(argv)
+    return run(args.people, args.seed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

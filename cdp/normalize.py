@@ -1,0 +1,90 @@
+"""Normalisation of identifying values with well-kept libraries.
+
+These functions are registered as DuckDB functions for dbt (see ``cdp.dbt_plugin``) so
+the intermediate models can put normalised columns beside the original ones. They are
+pure and cached: exports repeat the same names and phone numbers many times.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+from anyascii import anyascii
+
+_NOT_LETTER = re.compile(r"[^a-z ]+")
+_NOT_LETTER_OR_DIGIT = re.compile(r"[^a-z0-9 ]+")
+_SPACES = re.compile(r"\s+")
+
+# Country as written in exports (ISO code, English or native name) -> phone region.
+_COUNTRY_REGIONS = {
+    "ru": "RU", "rus": "RU", "russia": "RU", "russian federation": "RU", "rossiya": "RU",
+    "ro": "RO", "rou": "RO", "romania": "RO",
+    "md": "MD", "mda": "MD", "moldova": "MD", "republic of moldova": "MD",
+    "ua": "UA", "ukraine": "UA", "by": "BY", "belarus": "BY", "kz": "KZ", "kazakhstan": "KZ",
+    "de": "DE", "germany": "DE", "deutschland": "DE", "gb": "GB", "uk": "GB", "united kingdom": "GB",
+    "fr": "FR", "france": "FR", "it": "IT", "italy": "IT", "es": "ES", "spain": "ES",
+}
+
+
+@lru_cache(maxsize=262_144)
+def name_key(value: str | None) -> str | None:
+    """Lower-case ASCII form of a name: transliterated, accents stripped, punctuation to spaces.
+
+    'Евгений' -> 'evgeniy', 'Ștefan' -> 'stefan', "O'Neil-Smith" -> 'o neil smith'.
+    """
+    if value is None:
+        return None
+    text = _SPACES.sub(" ", _NOT_LETTER.sub(" ", anyascii(value).lower())).strip()
+    return text or None
+
+
+@lru_cache(maxsize=262_144)
+def text_key(value: str | None) -> str | None:
+    """Like ``name_key`` but keeps digits: for streets, house numbers and postcodes."""
+    if value is None:
+        return None
+    text = _SPACES.sub(" ", _NOT_LETTER_OR_DIGIT.sub(" ", anyascii(value).lower())).strip()
+    return text or None
+
+
+@lru_cache(maxsize=16_384)
+def country_region(country: str | None) -> str | None:
+    """Two-letter phone region for a country as written in an export, or None if unknown."""
+    if not country:
+        return None
+    key = name_key(country)
+    if key is None:
+        return None
+    if key in _COUNTRY_REGIONS:
+        return _COUNTRY_REGIONS[key]
+    if len(key) == 2 and key.upper() in phonenumbers.SUPPORTED_REGIONS:
+        return key.upper()
+    return None
+
+
+@lru_cache(maxsize=262_144)
+def phone_e164(phone: str | None, country: str | None = None, fallback_region: str | None = None) -> str | None:
+    """E.164 form of a phone number, or None when it is not a valid number.
+
+    The record's country picks the region used for national formats ('8 912 ...' in
+    Russia, '0721 ...' in Romania); numbers written with '+' need no region. When the
+    record has no country, ``fallback_region`` is tried, then a small list of the
+    regions our exports come from, taking the first that yields a valid number.
+    """
+    if not phone or not phone.strip():
+        return None
+    candidates = [country_region(country), fallback_region, None, "RU", "RO", "MD"]
+    seen = set()
+    for region in candidates:
+        if region in seen:
+            continue
+        seen.add(region)
+        try:
+            parsed = phonenumbers.parse(phone, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(parsed):
+            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return None

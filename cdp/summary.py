@@ -1,0 +1,49 @@
+"""The short report printed after a run: counts only, no personal data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+EXAMPLE_QUERY = (
+    "select customer_id, full_name, city, channels, order_count, revenue\n"
+    "    from dim_customers order by revenue desc limit 5;"
+)
+
+
+def print_summary(warehouse: Path, truth: Path | None) -> None:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        print("\nrows loaded per channel export (all batches so far):")
+        for key, files, rows, rejected, quarantined in con.execute("""
+            select channel || '/' || entity, count(*) filter (where status = 'loaded'),
+                   coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0),
+                   count(*) filter (where status = 'quarantined')
+            from raw._load_ledger group by 1 order by 1""").fetchall():
+            extra = f", {rejected} rows rejected" if rejected else ""
+            extra += f", {quarantined} files quarantined" if quarantined else ""
+            print(f"  {key:<28} {rows:>9,} rows from {files} file(s){extra}")
+        if not _exists(con, "main", "dim_customers"):
+            print("\nthe marts were not built")
+            return
+        records, customers = con.execute(
+            "select count(*), count(distinct customer_id) from main.customer_crosswalk").fetchall()[0]
+        multi = con.execute("select count(*) from main.dim_customers where source_record_count > 1").fetchall()[0][0]
+        print(f"\nidentity records matched: {records:,} -> customers: {customers:,} "
+              f"({multi:,} seen in more than one record)")
+        print("RFM segment sizes:")
+        for segment, size in con.execute(
+                "select rfm_segment, count(*) from main.seg_rfm group by 1 order by 2 desc").fetchall():
+            print(f"  {segment:<22} {size:>7,}")
+    if truth is not None:
+        from cdp.evaluate import evaluate_warehouse
+
+        print("\nmatch quality against the sample's ground truth:")
+        print("  " + evaluate_warehouse(warehouse, truth).describe())
+    print(f"\nwarehouse: {warehouse.resolve()}")
+    print(f"try:  duckdb -readonly {warehouse} \"{EXAMPLE_QUERY}\"")
+
+
+def _exists(con, schema: str, table: str) -> bool:
+    return bool(con.execute("select count(*) from information_schema.tables where table_schema = ? "
+                            "and table_name = ?", [schema, table]).fetchall()[0][0])

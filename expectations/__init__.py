@@ -1,0 +1,1 @@
+"""Great Expectations suites that guard raw batches and the published marts."""

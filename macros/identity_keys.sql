@@ -1,0 +1,44 @@
+{#- Normalised matching keys. Originals are never overwritten: these build extra columns. -#}
+
+{% macro record_key(channel, entity, id_column) -%}
+    '{{ channel }}:{{ entity }}:' || {{ id_column }}
+{%- endmacro %}
+
+{% macro name_key(expr) -%}
+    {#- lower-case ASCII (transliterated, accents stripped) via the cdp.dbt_plugin UDF -#}
+    cdp_name_key({{ expr }})
+{%- endmacro %}
+
+{% macro phone_key(phone, country) -%}
+    {#- E.164 via libphonenumber, the record's country choosing the region for national formats -#}
+    cdp_phone_e164({{ phone }}, {{ country }})
+{%- endmacro %}
+
+{% macro email_key(expr) -%}
+    {#- canonical e-mail: lower case, no +tag, no dots in the local part where the provider ignores them;
+        null when the value is not shaped like an address -#}
+    {%- set e -%} lower(trim({{ expr }})) {%- endset -%}
+    {%- set local_part -%} split_part(split_part({{ e }}, '@', 1), '+', 1) {%- endset -%}
+    {%- set domain -%} replace(split_part({{ e }}, '@', 2), 'googlemail.com', 'gmail.com') {%- endset -%}
+    case
+        when not regexp_full_match({{ e }}, '[^@\s]+@[^@\s]+\.[a-z]{2,}') then null
+        when {{ domain }} = 'gmail.com' then replace({{ local_part }}, '.', '') || '@gmail.com'
+        else {{ local_part }} || '@' || {{ domain }}
+    end
+{%- endmacro %}
+
+{% macro postcode_key(expr) -%}
+    nullif(regexp_replace(upper({{ expr }}), '[^0-9A-Z]', '', 'g'), '')
+{%- endmacro %}
+
+{% macro city_key(expr) -%}
+    {#- drops settlement prefixes such as 'g.' (город), 'mun.', 'or.' -#}
+    nullif(trim(regexp_replace(cdp_name_key({{ expr }}), '^(g|gorod|mun|municipiul|or|oras|s|sat|com|comuna) ', '')), '')
+{%- endmacro %}
+
+{% macro street_key(expr) -%}
+    {#- drops street-type and unit words (ul., str., bd., d., kv., nr., ap.) and keeps names and numbers -#}
+    nullif(trim(regexp_replace(
+        regexp_replace(cdp_text_key({{ expr }}), '\b(ul|ulitsa|ulica|str|strada|bd|bld|bulevardul|blvd|pr|pr t|prt|prospekt|prospect|pereulok|per|shosse|sh|sos|soseaua|calea|aleea|al|pl|ploshchad|piata|nab|naberezhnaya|d|dom|kv|kvartira|ap|apt|bl|bloc|sc|scara|et|etaj|nr|numarul)\b', ' ', 'g'),
+        '\s+', ' ', 'g')), '')
+{%- endmacro %}

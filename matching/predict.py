@@ -1,0 +1,116 @@
+"""Prediction and clustering with the committed Splink model.
+
+``link_records`` is what the dbt Python model ``int_identity_clusters`` calls: identity
+records in, one row per record out with its cluster and a match confidence.
+
+match_confidence (0..1) says how sure we are that a record belongs to its customer and
+to no other:  P(in) x (1 - P(out)), where P(in) is the best match probability linking the
+record to another member of its cluster (1 for a singleton, which needs no link) and P(out)
+is the best match probability to any record of another cluster (0 if there is none).
+A record alone in its cluster with a 0.7 candidate elsewhere therefore gets 0.3; a record
+linked at 0.99 with no rival gets 0.99.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+from splink import DuckDBAPI, Linker
+
+from matching.settings import INPUT_COLUMNS, UNIQUE_ID
+
+log = logging.getLogger(__name__)
+
+MODEL_PATH = Path(__file__).parent / "model" / "splink_model.json"
+DEFAULT_THRESHOLD = 0.9
+# Pairs below this probability are not kept at all; between it and the clustering
+# threshold they only lower the confidence of the records involved.
+CANDIDATE_FLOOR = 0.05
+
+
+def link_records(records: pa.Table, threshold: float = DEFAULT_THRESHOLD,
+                 model_path: Path = MODEL_PATH) -> pa.Table:
+    """Cluster identity records into customers.
+
+    Returns an Arrow table: record_key, cluster_id (the smallest record_key of the
+    cluster), cluster_size, best_match_probability, match_confidence.
+    """
+    if not 0 < threshold < 1:
+        raise ValueError(f"match threshold must be between 0 and 1, got {threshold}")
+    con = duckdb.connect()
+    try:
+        con.register("records_input", records.select(list(INPUT_COLUMNS)))
+        con.execute("create table identity_records as select * from records_input")
+        con.unregister("records_input")
+        n_records = con.execute("select count(*) from identity_records").fetchall()[0][0]
+        if n_records == 0:
+            return _empty_result()
+        db_api = DuckDBAPI(connection=con)
+        linker = Linker(db_api.register("identity_records"), str(model_path), log_level=logging.WARNING)
+        predictions = linker.inference.predict(threshold_match_probability=min(CANDIDATE_FLOOR, threshold))
+        clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, threshold_match_probability=threshold
+        )
+        n_pairs = con.execute(f"select count(*) from {predictions.physical_name}").fetchall()[0][0]
+        log.info("matched %d records: %d candidate pairs at or above %.2f", n_records, n_pairs,
+                 CANDIDATE_FLOOR)
+        sql = _result_sql(clusters.physical_name, predictions.physical_name, threshold)
+        return con.sql(sql).to_arrow_table()
+    finally:
+        con.close()
+
+
+def _result_sql(clusters: str, predictions: str, threshold: float) -> str:
+    return f"""
+        with membership as (
+            select {UNIQUE_ID} as record_key, cluster_id::varchar as cluster_id from {clusters}
+        ),
+        canonical_cluster as (
+            select cluster_id, min(record_key) as customer_cluster_id, count(*) as cluster_size
+            from membership group by 1
+        ),
+        edges as (
+            select {UNIQUE_ID}_l as a, {UNIQUE_ID}_r as b, match_probability from {predictions}
+            union all
+            select {UNIQUE_ID}_r, {UNIQUE_ID}_l, match_probability from {predictions}
+        ),
+        edge_sides as (
+            select edges.a as record_key,
+                   max(case when ma.cluster_id = mb.cluster_id then match_probability end) as best_in,
+                   max(case when ma.cluster_id <> mb.cluster_id then match_probability end) as best_out
+            from edges
+            join membership as ma on ma.record_key = edges.a
+            join membership as mb on mb.record_key = edges.b
+            group by 1
+        ),
+        final as (
+            select
+                membership.record_key,
+                canonical_cluster.customer_cluster_id as cluster_id,
+                canonical_cluster.cluster_size,
+                edge_sides.best_in as best_match_probability,
+                round(
+                    (case when canonical_cluster.cluster_size = 1 then 1.0
+                          else coalesce(edge_sides.best_in, {threshold}) end)
+                    * (1.0 - coalesce(edge_sides.best_out, 0.0)),
+                    6
+                ) as match_confidence
+            from membership
+            join canonical_cluster using (cluster_id)
+            left join edge_sides using (record_key)
+        )
+        select * from final order by record_key
+    """
+
+
+def _empty_result() -> pa.Table:
+    return pa.table({
+        "record_key": pa.array([], pa.string()),
+        "cluster_id": pa.array([], pa.string()),
+        "cluster_size": pa.array([], pa.int64()),
+        "best_match_probability": pa.array([], pa.float64()),
+        "match_confidence": pa.array([], pa.float64()),
+    })

@@ -1,0 +1,175 @@
+-- One row per source record that identifies a person, with normalised matching keys
+-- beside the original values. Transactions that carry their own identity (guest orders,
+-- receipts where the cashier typed a phone) are identity records too; transactions that
+-- point at an identity record (an order's account_id, a receipt's loyalty card) are not.
+
+with
+
+crm_contacts as (
+    select * from {{ ref('stg_crm__contacts') }}
+),
+
+loyalty_members as (
+    select * from {{ ref('stg_loyalty__members') }}
+),
+
+webshop_accounts as (
+    select * from {{ ref('stg_webshop__accounts') }}
+),
+
+webshop_orders as (
+    select * from {{ ref('stg_webshop__orders') }}
+),
+
+pos_receipts as (
+    select * from {{ ref('stg_pos__receipts') }}
+),
+
+callcentre_calls as (
+    select * from {{ ref('stg_callcentre__calls') }}
+),
+
+messenger_conversations as (
+    select * from {{ ref('stg_messenger__conversations') }}
+),
+
+unioned as (
+    select
+        {{ record_key('crm', 'contacts', 'contact_id') }} as record_key,
+        'crm' as channel, 'contacts' as entity, contact_id as source_record_id,
+        first_name, last_name, null::varchar as full_name, email, phone, birth_date,
+        street, street2, city, postcode, region, country,
+        updated_at as first_seen_at, updated_at as last_seen_at
+    from crm_contacts
+
+    union all
+
+    select
+        {{ record_key('loyalty', 'members', 'member_id') }},
+        'loyalty', 'members', member_id,
+        first_name, last_name, null, email, phone, birth_date,
+        street, street2, city, postcode, region, country,
+        enrolled_at, enrolled_at
+    from loyalty_members
+
+    union all
+
+    select
+        {{ record_key('webshop', 'accounts', 'account_id') }},
+        'webshop', 'accounts', account_id,
+        first_name, last_name, null, email, phone, birth_date,
+        street, street2, city, postcode, region, country,
+        created_at, coalesce(last_login_at, created_at)
+    from webshop_accounts
+
+    union all
+
+    select
+        {{ record_key('webshop', 'orders', 'order_id') }},
+        'webshop', 'orders', order_id,
+        first_name, last_name, null, email, phone, null::date,
+        shipping_street, shipping_street2, shipping_city, shipping_postcode, shipping_region,
+        shipping_country,
+        ordered_at, ordered_at
+    from webshop_orders
+    -- guest checkouts, and orders whose account was never exported
+    where account_id is null
+        or account_id not in (select account_id from webshop_accounts)
+
+    union all
+
+    select
+        {{ record_key('pos', 'receipts', 'receipt_id') }},
+        'pos', 'receipts', receipt_id,
+        null, null, null, null, phone, null,
+        null, null, null, null, null, null,
+        purchased_at, purchased_at
+    from pos_receipts
+    -- a typed phone identifies the buyer unless a known loyalty card already does
+    where phone is not null
+        and (
+            card_id is null
+            or card_id not in (select card_id from loyalty_members where card_id is not null)
+        )
+
+    union all
+
+    select
+        {{ record_key('callcentre', 'calls', 'call_id') }},
+        'callcentre', 'calls', call_id,
+        null, null, caller_name, null, phone, null,
+        null, null, null, null, null, null,
+        started_at, started_at
+    from callcentre_calls
+
+    union all
+
+    select
+        {{ record_key('messenger', 'conversations', 'conversation_id') }},
+        'messenger', 'conversations', conversation_id,
+        null, null, display_name, null, phone, null,
+        null, null, null, null, null, null,
+        started_at, coalesce(last_message_at, started_at)
+    from messenger_conversations
+),
+
+name_parts as (
+    select
+        *,
+        -- a free-text name ('Ivan Petrov', 'Mrs Popescu') is split into first and last
+        -- name when it has two or more words, after dropping titles
+        string_split(
+            trim(regexp_replace(
+                {{ name_key('full_name') }},
+                '^((mr|mrs|ms|miss|dr|gospodin|gospozha|dl|dna|doamna|domnul) )+', ''
+            )),
+            ' '
+        ) as full_name_tokens
+    from unioned
+),
+
+normalised as (
+    select
+        record_key,
+        channel,
+        entity,
+        source_record_id,
+        first_name,
+        last_name,
+        full_name,
+        email,
+        phone,
+        birth_date,
+        street,
+        street2,
+        city,
+        postcode,
+        region,
+        country,
+        first_seen_at,
+        last_seen_at,
+        coalesce(
+            {{ name_key('first_name') }},
+            case when len(full_name_tokens) >= 2 then full_name_tokens[1] end
+        ) as first_name_key,
+        coalesce(
+            {{ name_key('last_name') }},
+            case when len(full_name_tokens) >= 2 then full_name_tokens[-1] end
+        ) as last_name_key,
+        {{ email_key('email') }} as email_key,
+        {{ phone_key('phone', 'country') }} as phone_key,
+        {{ postcode_key('postcode') }} as postcode_key,
+        {{ city_key('city') }} as city_key,
+        {{ street_key("concat_ws(' ', street, street2)") }} as street_key
+    from name_parts
+),
+
+final as (
+    select
+        *,
+        nullif(concat_ws(' ', first_name_key, last_name_key), '') as full_name_key,
+        split_part(email_key, '@', 1) as email_user
+    from normalised
+)
+
+select * from final

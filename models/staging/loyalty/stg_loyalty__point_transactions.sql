@@ -1,0 +1,55 @@
+with
+
+source as (
+
+    select * from {{ source('loyalty', 'point_transactions') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        {{ clean_text('transaction_id') }} as transaction_id,
+        {{ clean_text('member_id') }} as member_id,
+        {{ clean_text('card_id') }} as card_id,
+        {{ clean_text('receipt_id') }} as receipt_id,
+
+        -- strings
+        lower({{ clean_text('transaction_type') }}) as transaction_type,
+
+        -- numerics
+        try_cast(regexp_extract({{ clean_text('points') }}, '^([+-]?\d+)(\.0*)?$', 1) as integer) as points,
+
+        -- dates and timestamps
+        {{ parse_timestamp('occurred_at') }} as occurred_at,
+
+        -- metadata
+        _batch_id as batch_id,
+        _source_file as source_file,
+        _row_number as source_row_number,
+        _loaded_at as loaded_at
+
+    from source
+
+),
+
+-- the same transaction_id can arrive in several batches: keep the latest version by occurred_at, then by load time
+deduplicated as (
+
+    select *
+    from renamed
+    qualify row_number() over (
+        partition by transaction_id
+        order by occurred_at desc nulls last, loaded_at desc, source_row_number desc
+    ) = 1
+
+),
+
+final as (
+
+    select * from deduplicated
+
+)
+
+select * from final

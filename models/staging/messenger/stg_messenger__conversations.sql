@@ -1,0 +1,56 @@
+with
+
+source as (
+
+    select * from {{ source('messenger', 'conversations') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        {{ clean_text('conversation_id') }} as conversation_id,
+
+        -- strings
+        lower({{ clean_text('platform') }}) as platform,
+        {{ clean_text('handle') }} as handle,
+        {{ clean_text('phone') }} as phone,
+        {{ clean_text('display_name') }} as display_name,
+
+        -- numerics
+        try_cast(regexp_extract({{ clean_text('message_count') }}, '^([+-]?\d+)(\.0*)?$', 1) as integer) as message_count,
+
+        -- dates and timestamps
+        {{ parse_timestamp('started_at') }} as started_at,
+        {{ parse_timestamp('last_message_at') }} as last_message_at,
+
+        -- metadata
+        _batch_id as batch_id,
+        _source_file as source_file,
+        _row_number as source_row_number,
+        _loaded_at as loaded_at
+
+    from source
+
+),
+
+-- the same conversation_id can arrive in several batches: keep the latest version by last_message_at, then by load time
+deduplicated as (
+
+    select *
+    from renamed
+    qualify row_number() over (
+        partition by conversation_id
+        order by last_message_at desc nulls last, loaded_at desc, source_row_number desc
+    ) = 1
+
+),
+
+final as (
+
+    select * from deduplicated
+
+)
+
+select * from final

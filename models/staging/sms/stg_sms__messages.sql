@@ -1,0 +1,51 @@
+with
+
+source as (
+
+    select * from {{ source('sms', 'messages') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        {{ clean_text('message_id') }} as message_id,
+        {{ clean_text('campaign_id') }} as campaign_id,
+
+        -- strings
+        {{ clean_text('campaign_name') }} as campaign_name,
+        {{ clean_text('phone') }} as phone,
+
+        -- dates and timestamps
+        {{ parse_timestamp('sent_at') }} as sent_at,
+
+        -- metadata
+        _batch_id as batch_id,
+        _source_file as source_file,
+        _row_number as source_row_number,
+        _loaded_at as loaded_at
+
+    from source
+
+),
+
+-- the same message_id can arrive in several batches: keep the latest version by sent_at, then by load time
+deduplicated as (
+
+    select *
+    from renamed
+    qualify row_number() over (
+        partition by message_id
+        order by sent_at desc nulls last, loaded_at desc, source_row_number desc
+    ) = 1
+
+),
+
+final as (
+
+    select * from deduplicated
+
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""Dagster code location: wires loading, dbt, matching and checks into jobs, schedules and sensors."""

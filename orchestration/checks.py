@@ -1,0 +1,28 @@
+"""Great Expectations suites as Dagster asset checks."""
+
+from __future__ import annotations
+
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, asset_check
+
+from expectations.run import validate
+from expectations.suites import SUITES, Suite
+from orchestration.resources import WarehouseResource
+
+
+def _build_check(suite: Suite):
+    @asset_check(asset=AssetKey(list(suite.asset_key)), name=f"ge_{suite.name}",
+                 description=f"Great Expectations suite {suite.name}: {suite.description}")
+    def _check(warehouse: WarehouseResource) -> AssetCheckResult:
+        with warehouse.connect(read_only=True) as con:
+            outcome = validate(con, suite)
+        return AssetCheckResult(
+            passed=outcome.success,
+            severity=AssetCheckSeverity.ERROR,
+            metadata={"rows": outcome.rows, "expectations": outcome.evaluated,
+                      "failed": "; ".join(outcome.failed) or "none"},
+        )
+
+    return _check
+
+
+ge_asset_checks = [_build_check(suite) for suite in SUITES.values()]

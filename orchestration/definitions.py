@@ -1,0 +1,22 @@
+"""The Dagster code location (`dagster dev` loads this module; see pyproject [tool.dagster])."""
+
+from dagster import Definitions, in_process_executor
+
+from orchestration.assets.dbt import cdp_dbt_assets
+from orchestration.assets.raw import raw_channel_exports
+from orchestration.checks import ge_asset_checks
+from orchestration.jobs import full_pipeline_job, train_matching_job
+from orchestration.resources import build_resources
+from orchestration.schedules import daily_full_pipeline
+from orchestration.sensors import landing_files_sensor
+
+defs = Definitions(
+    assets=[raw_channel_exports, cdp_dbt_assets],
+    asset_checks=ge_asset_checks,
+    jobs=[full_pipeline_job, train_matching_job],
+    schedules=[daily_full_pipeline],
+    sensors=[landing_files_sensor],
+    resources=build_resources(),
+    # DuckDB allows one writer per file: steps run one after another in one process.
+    executor=in_process_executor,
+)

@@ -1,0 +1,27 @@
+"""Jobs: the full pipeline (load -> dbt incl. matching -> checks) and model training."""
+
+from __future__ import annotations
+
+from dagster import AssetSelection, OpExecutionContext, define_asset_job, job, op
+
+from orchestration.resources import WarehouseResource
+
+full_pipeline_job = define_asset_job(
+    name="full_pipeline",
+    selection=AssetSelection.all(),
+    description="Load new landing files, build every dbt model (Splink matching included) and run all checks.",
+)
+
+
+@op(description="Re-estimate the Splink model from int_identity_records and save the model JSON.")
+def train_matching_model(context: OpExecutionContext, warehouse: WarehouseResource) -> None:
+    from matching.train import read_records, train
+
+    records = read_records(warehouse.warehouse_path)
+    path = train(records)
+    context.log.info(f"trained on {records.num_rows} identity records; saved {path}")
+
+
+@job(description="Train the matching model on the current warehouse (run the full pipeline first).")
+def train_matching_job():
+    train_matching_model()

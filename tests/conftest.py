@@ -1,0 +1,35 @@
+"""Shared fixtures: every test gets its own landing folder and warehouse file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def cdp_paths(tmp_path, monkeypatch):
+    """CDP_LANDING_DIR / CDP_WAREHOUSE pointing into a fresh temporary folder."""
+    landing = tmp_path / "landing"
+    warehouse = tmp_path / "warehouse.duckdb"
+    landing.mkdir()
+    monkeypatch.setenv("CDP_LANDING_DIR", str(landing))
+    monkeypatch.setenv("CDP_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("DBT_PROFILES_DIR", str(PROJECT_ROOT))
+    return landing, warehouse
+
+
+def dbt_env(warehouse: Path, tmp: Path) -> dict[str, str]:
+    """Environment for a dbt subprocess writing to ``warehouse`` with logs and target under ``tmp``."""
+    env = dict(os.environ)
+    env.update({
+        "CDP_WAREHOUSE": str(warehouse),
+        "DBT_PROFILES_DIR": str(PROJECT_ROOT),
+        "DBT_TARGET_PATH": str(tmp / "target"),
+        "DBT_LOG_PATH": str(tmp / "logs"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    })
+    return env

@@ -1,0 +1,134 @@
+"""The loader: idempotent by content, quarantines what it cannot read, loses no row."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from cdp.contract import ENTITIES
+from cdp.ingest import load_landing
+
+
+def _write(path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _load(landing, warehouse):
+    with duckdb.connect(str(warehouse)) as con:
+        return load_landing(con, landing, landing.parent / "quarantine")
+
+
+def _count(warehouse, table: str) -> int:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(f"select count(*) from {table}").fetchall()[0][0]
+
+
+CONTACTS = "contact_id,first_name,last_name,email\nC1,Ivan,Petrov,ivan@example.com\nC2,Anna,Popa,\n"
+
+
+def test_loading_the_same_file_twice_adds_nothing(tmp_path):
+    landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
+    _write(landing / "crm/contacts/batch1.csv", CONTACTS)
+    first = _load(landing, warehouse)
+    assert [r.status for r in first] == ["loaded"]
+    assert _count(warehouse, "raw.crm__contacts") == 2
+
+    second = _load(landing, warehouse)
+    assert [r.status for r in second] == ["skipped"]
+    assert _count(warehouse, "raw.crm__contacts") == 2
+
+
+def test_same_content_under_a_new_name_is_recorded_as_duplicate(tmp_path):
+    landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
+    _write(landing / "crm/contacts/batch1.csv", CONTACTS)
+    _load(landing, warehouse)
+    _write(landing / "crm/contacts/batch1_resent.csv", CONTACTS)
+    results = _load(landing, warehouse)
+    duplicate = [r for r in results if r.file.endswith("resent.csv")][0]
+    assert duplicate.status == "duplicate"
+    assert "batch1.csv" in duplicate.reason
+    assert _count(warehouse, "raw.crm__contacts") == 2
+
+
+def test_malformed_file_is_quarantined_with_reason_and_the_rest_still_loads(tmp_path):
+    landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
+    _write(landing / "crm/contacts/good.csv", CONTACTS)
+    _write(landing / "crm/contacts/no_id.csv", "first_name,last_name\nIvan,Petrov\n")
+    _write(landing / "crm/contacts/broken.csv", 'contact_id,first_name\nC7,Ion\nC8,"Zanzibarova\n')
+    _write(landing / "loyalty/members/m.csv", "member_id,card_id\nM1,LC1\n")
+
+    results = {r.file.split("/")[-1]: r for r in _load(landing, warehouse)}
+
+    assert results["good.csv"].status == "loaded"
+    assert results["m.csv"].status == "loaded"
+    assert results["no_id.csv"].status == "quarantined"
+    assert "no_id.csv" in results["no_id.csv"].reason
+    assert "missing required column(s) contact_id" in results["no_id.csv"].reason
+    assert results["broken.csv"].status == "quarantined"
+    assert "broken.csv" in results["broken.csv"].reason and "Line: 3" in results["broken.csv"].reason
+    assert "Zanzibarova" not in results["broken.csv"].reason  # the row's content stays out of logs
+    assert _count(warehouse, "raw.crm__contacts") == 2
+    assert _count(warehouse, "raw.loyalty__members") == 1
+    quarantined = sorted(p.name for p in (tmp_path / "quarantine/crm/contacts").iterdir())
+    assert any(n.endswith("__no_id.csv") for n in quarantined)
+    assert any(n.endswith("__no_id.csv.reason.txt") for n in quarantined)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        statuses = dict(con.execute("select source_file, status from raw._load_ledger").fetchall())
+    assert statuses["crm/contacts/no_id.csv"] == "quarantined"
+
+
+def test_rows_with_empty_required_id_are_kept_aside_with_row_and_column(tmp_path):
+    landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
+    _write(landing / "crm/contacts/b.csv", "contact_id,first_name\nC1,Ivan\n  ,Anna\nC3,Ion\n")
+    [result] = _load(landing, warehouse)
+    assert (result.status, result.rows_loaded, result.rows_rejected) == ("loaded", 2, 1)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        row = con.execute("select source_file, row_number, column_name, record_json from raw._rejected_rows").fetchall()[0]
+        loaded = con.execute("select contact_id, _row_number from raw.crm__contacts order by 2").fetchall()
+    assert row[:3] == ("crm/contacts/b.csv", 2, "contact_id")
+    assert json.loads(row[3])["first_name"] == "Anna"
+    assert loaded == [("C1", 1), ("C3", 3)]
+
+
+def test_all_formats_load_and_extra_columns_are_kept(tmp_path):
+    landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
+    gz = landing / "loyalty/members/m.csv.gz"
+    gz.parent.mkdir(parents=True)
+    with gzip.open(gz, "wt", encoding="utf-8") as fh:
+        fh.write("member_id,card_id,favourite_store\nM1,LC1,S9\n")
+    _write(landing / "webshop/orders/o.jsonl",
+           json.dumps({"order_id": "WO1", "total_amount": 12.5}) + "\n" + json.dumps({"order_id": "WO2"}) + "\n")
+    receipts = landing / "pos/receipts/r.parquet"
+    receipts.parent.mkdir(parents=True)
+    pq.write_table(pa.table({"receipt_id": ["R1", "R2"], "total_amount": [1.5, 2.0]}), receipts)
+
+    results = _load(landing, warehouse)
+    assert sorted(r.status for r in results) == ["loaded"] * 3
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select favourite_store from raw.loyalty__members").fetchall() == [("S9",)]
+        assert con.execute("select total_amount from raw.webshop__orders order by order_id").fetchall() == [
+            ("12.5",), (None,)]
+        assert con.execute("select count(*) from raw.pos__receipts").fetchall()[0][0] == 2
+
+
+def test_every_contract_entity_has_a_raw_table_before_any_file_arrives(tmp_path):
+    landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
+    landing.mkdir()
+    assert _load(landing, warehouse) == []
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = {r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw'").fetchall()}
+    assert {e.raw_table for e in ENTITIES} <= tables
+
+
+@pytest.mark.parametrize("name", ["notes.txt", ".hidden.csv"])
+def test_files_outside_the_contract_are_not_loaded(tmp_path, name):
+    landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
+    _write(landing / "crm/contacts" / name, CONTACTS)
+    assert _load(landing, warehouse) == []

@@ -1,0 +1,81 @@
+"""The Splink step on records small enough to reason about."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+
+from matching import link_records
+from matching.settings import INPUT_COLUMNS
+
+
+def _records(rows: list[dict]) -> pa.Table:
+    columns = {c: [r.get(c) for r in rows] for c in INPUT_COLUMNS}
+    columns["full_name_key"] = [
+        " ".join(p for p in (r.get("first_name_key"), r.get("last_name_key")) if p) or None for r in rows
+    ]
+    columns["email_user"] = [r["email_key"].split("@")[0] if r.get("email_key") else None for r in rows]
+    schema = pa.schema([(c, pa.date32() if c == "birth_date" else pa.string()) for c in INPUT_COLUMNS])
+    return pa.table(columns, schema=schema)
+
+
+PEOPLE = [
+    # Evgeny Fadeev in three systems, one of them transliterated differently, no shared email
+    {"record_key": "crm:contacts:1", "first_name_key": "evgeniy", "last_name_key": "fadeev",
+     "birth_date": dt.date(1985, 3, 14), "email_key": "e.fadeev@mail.ru", "phone_key": "+79123456789",
+     "city_key": "moskva", "postcode_key": "101000", "street_key": "tverskaya 7"},
+    {"record_key": "loyalty:members:1", "first_name_key": "evgenii", "last_name_key": "fadeev",
+     "birth_date": dt.date(1985, 3, 14), "phone_key": "+79123456789", "city_key": "moskva"},
+    {"record_key": "webshop:accounts:1", "first_name_key": "evgeny", "last_name_key": "fadeev",
+     "email_key": "e.fadeev@mail.ru", "city_key": "moskva"},
+    # A different person who shares only a common first name and city
+    {"record_key": "crm:contacts:2", "first_name_key": "elena", "last_name_key": "popescu",
+     "birth_date": dt.date(1990, 7, 1), "email_key": "elena.p@yahoo.com", "phone_key": "+40721234567",
+     "city_key": "bucuresti", "postcode_key": "010011"},
+    {"record_key": "crm:contacts:3", "first_name_key": "ion", "last_name_key": "rusu",
+     "birth_date": dt.date(1970, 1, 2), "phone_key": "+37369123456", "city_key": "chisinau"},
+]
+
+
+@pytest.fixture(scope="module")
+def linked():
+    result = link_records(_records(PEOPLE), threshold=0.9).to_pylist()
+    return {row["record_key"]: row for row in result}
+
+
+def test_every_record_gets_exactly_one_cluster(linked):
+    assert set(linked) == {p["record_key"] for p in PEOPLE}
+
+
+def test_same_person_across_channels_is_one_cluster(linked):
+    clusters = {linked[k]["cluster_id"] for k in ("crm:contacts:1", "loyalty:members:1", "webshop:accounts:1")}
+    assert len(clusters) == 1
+    assert linked["crm:contacts:1"]["cluster_size"] == 3
+
+
+def test_different_people_stay_apart(linked):
+    assert linked["crm:contacts:2"]["cluster_id"] != linked["crm:contacts:3"]["cluster_id"]
+    assert linked["crm:contacts:2"]["cluster_size"] == 1
+
+
+def test_confidence_is_a_probability_and_high_for_clear_cases(linked):
+    for row in linked.values():
+        assert 0.0 <= row["match_confidence"] <= 1.0
+    assert linked["crm:contacts:1"]["match_confidence"] > 0.9
+    assert linked["crm:contacts:3"]["match_confidence"] == pytest.approx(1.0)
+
+
+def test_cluster_id_is_the_smallest_record_key():
+    result = link_records(_records(PEOPLE[:2]), threshold=0.9).to_pylist()
+    assert {r["cluster_id"] for r in result} == {"crm:contacts:1"}
+
+
+def test_threshold_must_be_a_probability():
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        link_records(_records(PEOPLE), threshold=1.5)
+
+
+def test_empty_input_gives_empty_output():
+    assert link_records(_records([]), threshold=0.9).num_rows == 0
