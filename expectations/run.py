@@ -30,7 +30,8 @@ class SuiteOutcome:
 
     def describe(self) -> str:
         verdict = "passed" if self.success else "FAILED"
-        text = f"{self.suite}: {verdict} ({self.evaluated - len(self.failed)}/{self.evaluated} expectations, {self.rows} rows)"
+        passed = self.evaluated - len(self.failed)
+        text = f"{self.suite}: {verdict} ({passed}/{self.evaluated} expectations, {self.rows} rows)"
         return text + "".join(f"\n    failed: {f}" for f in self.failed)
 
 
@@ -43,7 +44,7 @@ def validate(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteOutcome:
              .add_batch_definition_whole_dataframe("whole_table"))
     gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.name))
     for expectation in suite.expectations:
-        gx_suite.add_expectation(expectation.model_copy())
+        gx_suite.add_expectation(expectation.build())
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
     )

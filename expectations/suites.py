@@ -19,27 +19,45 @@ _EMAIL_TEXT = r"^\s*[^@\s]+@[^@\s]+\.[A-Za-z]{2,}\s*$"
 
 
 @dataclass(frozen=True)
+class Spec:
+    """One expectation: its Great Expectations class and arguments (built fresh for every run)."""
+
+    kind: type[Expectation]
+    kwargs: dict
+
+    def build(self) -> Expectation:
+        return self.kind(**self.kwargs)
+
+    @property
+    def columns(self) -> list[str]:
+        if "column" in self.kwargs:
+            return [self.kwargs["column"]]
+        return list(self.kwargs.get("column_set", []))
+
+
+@dataclass(frozen=True)
 class Suite:
     name: str
     asset_key: tuple[str, ...]
     table: str
-    expectations: list[Expectation] = field(default_factory=list)
+    expectations: list[Spec] = field(default_factory=list)
     description: str = ""
 
     def query(self) -> str:
-        columns = sorted({c for e in self.expectations for c in _columns_of(e)})
+        columns = sorted({c for e in self.expectations for c in e.columns})
         select = ", ".join(f'"{c}"' for c in columns) if columns else "*"
         return f"select {select} from {self.table}"
 
 
-def _columns_of(expectation: Expectation) -> list[str]:
-    column = getattr(expectation, "column", None)
-    if column:
-        return [column]
-    return list(getattr(expectation, "column_set", None) or [])
+class _Expectations:
+    """``E.ExpectX(**kwargs)`` records a Spec instead of building the expectation now."""
+
+    def __getattr__(self, name: str):
+        kind = getattr(gx.expectations, name)
+        return lambda **kwargs: Spec(kind, kwargs)
 
 
-E = gx.expectations
+E = _Expectations()
 
 SUITES: dict[str, Suite] = {
     suite.name: suite

@@ -51,7 +51,7 @@ def _name_comparison() -> cl.CustomComparison:
 
 
 def _birth_date_comparison() -> cl.CustomComparison:
-    l, r = "birth_date_l", "birth_date_r"
+    left, right = "birth_date_l", "birth_date_r"
     return cl.CustomComparison(
         output_column_name="birth_date",
         comparison_description="birth date",
@@ -59,14 +59,14 @@ def _birth_date_comparison() -> cl.CustomComparison:
             cll.NullLevel("birth_date"),
             cll.ExactMatchLevel("birth_date"),
             cll.CustomLevel(
-                f"day({l}) = month({r}) and month({l}) = day({r}) and year({l}) = year({r})",
+                f"day({left}) = month({right}) and month({left}) = day({right}) and year({left}) = year({right})",
                 "day and month swapped",
             ),
             cll.CustomLevel(
-                f"damerau_levenshtein(strftime({l}, '%Y%m%d'), strftime({r}, '%Y%m%d')) <= 1",
+                f"damerau_levenshtein(strftime({left}, '%Y%m%d'), strftime({right}, '%Y%m%d')) <= 1",
                 "one digit different",
             ),
-            cll.CustomLevel(f"abs(date_diff('day', {l}, {r})) <= 366", "within a year"),
+            cll.CustomLevel(f"abs(date_diff('day', {left}, {right})) <= 366", "within a year"),
             cll.ElseLevel(),
         ],
     )

@@ -1,6 +1,5 @@
 """Great Expectations suites as Dagster asset checks."""
 
-from __future__ import annotations
 
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, asset_check
 

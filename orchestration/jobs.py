@@ -1,6 +1,5 @@
 """Jobs: the full pipeline (load -> dbt incl. matching -> checks) and model training."""
 
-from __future__ import annotations
 
 from dagster import AssetSelection, OpExecutionContext, define_asset_job, job, op
 

@@ -46,3 +46,4 @@ def build_resources() -> dict:
         "warehouse": WarehouseResource(warehouse=str(warehouse_path()), landing=str(landing_dir())),
         "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir)),
     }
+

@@ -89,7 +89,8 @@ def test_rows_with_empty_required_id_are_kept_aside_with_row_and_column(tmp_path
     [result] = _load(landing, warehouse)
     assert (result.status, result.rows_loaded, result.rows_rejected) == ("loaded", 2, 1)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        row = con.execute("select source_file, row_number, column_name, record_json from raw._rejected_rows").fetchall()[0]
+        row = con.execute(
+            "select source_file, row_number, column_name, record_json from raw._rejected_rows").fetchall()[0]
         loaded = con.execute("select contact_id, _row_number from raw.crm__contacts order by 2").fetchall()
     assert row[:3] == ("crm/contacts/b.csv", 2, "contact_id")
     assert json.loads(row[3])["first_name"] == "Anna"

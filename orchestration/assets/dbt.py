@@ -1,6 +1,5 @@
 """The dbt graph (staging, identity records, Splink matching, marts) as Dagster assets."""
 
-from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any

@@ -1,0 +1,93 @@
+"""End to end on small generated data: load -> plain `dbt build` (matching included) -> marts.
+
+One warehouse is built per module (a dbt build takes a few seconds even on small data);
+the tests then read it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cdp.evaluate import evaluate_warehouse
+from cdp.generate import generate
+from cdp.ingest import load_landing
+from expectations.run import validate_warehouse
+from tests.conftest import PROJECT_ROOT, dbt_env
+
+DBT = str(Path(sys.executable).parent / "dbt")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("pipeline")
+    landing, truth, warehouse = tmp / "landing", tmp / "truth.csv", tmp / "warehouse.duckdb"
+    generate(landing, truth, people=400, seed=11)
+    with duckdb.connect(str(warehouse)) as con:
+        load_landing(con, landing, tmp / "quarantine")
+    completed = subprocess.run([DBT, "build"], cwd=PROJECT_ROOT, env=dbt_env(warehouse, tmp),
+                               capture_output=True, text=True)
+    return {"tmp": tmp, "warehouse": warehouse, "truth": truth, "dbt": completed}
+
+
+@pytest.fixture
+def con(built):
+    with duckdb.connect(str(built["warehouse"]), read_only=True) as connection:
+        yield connection
+
+
+def test_plain_dbt_build_succeeds(built):
+    dbt = built["dbt"]
+    assert dbt.returncode == 0, dbt.stdout[-4000:]
+    assert "ERROR=0" in dbt.stdout
+
+
+def test_crosswalk_covers_every_identity_record_exactly_once(con):
+    identity = con.execute("select count(*), count(distinct record_key) from int_identity_records").fetchall()[0]
+    crosswalk = con.execute("select count(*), count(distinct record_key) from customer_crosswalk").fetchall()[0]
+    missing = con.execute("""select count(*) from int_identity_records i
+                             anti join customer_crosswalk c using (record_key)""").fetchall()[0][0]
+    assert identity[0] > 1000
+    assert crosswalk == identity
+    assert missing == 0
+
+
+def test_every_customer_in_the_crosswalk_has_one_profile(con):
+    assert con.execute("select count(distinct customer_id) from customer_crosswalk").fetchall()[0][0] == \
+        con.execute("select count(*) from dim_customers").fetchall()[0][0]
+    mismatched = con.execute("""
+        select count(*) from dim_customers d
+        join (select customer_id, count(*) n from customer_crosswalk group by 1) c using (customer_id)
+        where d.source_record_count <> c.n""").fetchall()[0][0]
+    assert mismatched == 0
+
+
+def test_revenue_in_profiles_reconciles_with_purchases(con):
+    profile_revenue = con.execute("select sum(revenue) from dim_customers").fetchall()[0][0]
+    purchase_revenue = con.execute(
+        "select sum(amount) from fct_purchases where is_revenue and customer_id is not null").fetchall()[0][0]
+    assert profile_revenue == purchase_revenue
+    assert profile_revenue > 0
+
+
+def test_segments_cover_exactly_the_buying_customers(con):
+    buyers = con.execute("select count(*) from dim_customers where order_count > 0").fetchall()[0][0]
+    segmented = con.execute("select count(*) from seg_rfm").fetchall()[0][0]
+    assert segmented == buyers > 0
+
+
+def test_match_quality_on_the_sample(built):
+    result = evaluate_warehouse(built["warehouse"], built["truth"])
+    assert result.records > 1000
+    assert result.precision >= 0.9, result.describe()
+    assert result.f1 >= 0.8, result.describe()
+
+
+def test_great_expectations_suites_pass(built):
+    outcomes = validate_warehouse(built["warehouse"])
+    assert [o.suite for o in outcomes] == ["raw_crm_contacts", "mart_dim_customers", "mart_customer_crosswalk"]
+    assert all(o.success for o in outcomes), [o.describe() for o in outcomes]
