@@ -38,8 +38,9 @@ def run(people: int, seed: int) -> int:
 
     from dagster import DagsterInstance
 
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_definitions
 
+    defs = build_definitions()
     print(f"running Dagster job full_pipeline: {landing} -> {warehouse_path()}")
     result = defs.get_job_def("full_pipeline").execute_in_process(
         instance=DagsterInstance.ephemeral(),

@@ -1,7 +1,7 @@
 """dbt-duckdb plugin that makes the normalisation functions available to SQL models.
 
 profiles.yml lists this module under ``plugins``; dbt-duckdb calls ``configure_connection``
-on every connection it opens, so ``cdp_name_key``, ``cdp_text_key`` and ``cdp_phone_e164`` can be
+on every connection it opens, so ``cdp_name_key``, ``cdp_name_variant``, ``cdp_text_key`` and ``cdp_phone_e164`` can be
 used in any model.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 
-from cdp.normalize import name_key, phone_e164, text_key
+from cdp.normalize import name_key, name_variant_key, phone_e164, text_key
 
 
 class Plugin(BasePlugin):
@@ -23,6 +23,7 @@ def register_functions(conn: DuckDBPyConnection) -> None:
     for name, fn, params in (
         ("cdp_name_key", name_key, ["VARCHAR"]),
         ("cdp_text_key", text_key, ["VARCHAR"]),
+        ("cdp_name_variant", name_variant_key, ["VARCHAR"]),
         ("cdp_phone_e164", _phone_e164, ["VARCHAR", "VARCHAR"]),
     ):
         try:

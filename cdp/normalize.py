@@ -13,6 +13,7 @@ from functools import lru_cache
 import phonenumbers
 from anyascii import anyascii
 
+_APOSTROPHES = re.compile(r"['`\u2019\u02b9\u02bc]")  # also anyascii's rendering of ь and ъ
 _NOT_LETTER = re.compile(r"[^a-z ]+")
 _NOT_LETTER_OR_DIGIT = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
@@ -32,12 +33,45 @@ _COUNTRY_REGIONS = {
 def name_key(value: str | None) -> str | None:
     """Lower-case ASCII form of a name: transliterated, accents stripped, punctuation to spaces.
 
-    'Евгений' -> 'evgeniy', 'Ștefan' -> 'stefan', "O'Neil-Smith" -> 'o neil smith'.
+    'Евгений' -> 'evgeniy', 'Наталья' -> 'natalya', 'Ștefan' -> 'stefan', "O'Neil-Smith" -> 'oneil smith'.
     """
     if value is None:
         return None
-    text = _SPACES.sub(" ", _NOT_LETTER.sub(" ", anyascii(value).lower())).strip()
+    text = _SPACES.sub(" ", _NOT_LETTER.sub(" ", _APOSTROPHES.sub("", anyascii(value).lower()))).strip()
     return text or None
+
+
+# Spelling differences between transliteration systems (and Romanian/Russian spellings of the
+# same name) collapsed to one form: Evgeniy/Evgenii/Yevgeny/Evghenii -> evgeni,
+# Yulia/Iulia/Julia -> iulia, Aleksandr/Alexandr -> aleksandr, Fadeyev/Fadeev -> fadeev.
+_VARIANT_RULES = (
+    (re.compile(r"shch|sch"), "sh"),
+    (re.compile(r"zh"), "j"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"gh"), "g"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"ck|q"), "k"),
+    (re.compile(r"c(?=[ei])"), "ch"),  # Romanian ce/ci sound as Russian че/чи (Ceban / Чебан)
+    (re.compile(r"c(?!h)"), "k"),  # Corcodel / Korkodel, Victor / Viktor
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"tz"), "ts"),
+    (re.compile(r"ye|yo"), "e"),
+    (re.compile(r"[yj]"), "i"),
+    (re.compile(r"i+(?= |$)"), "i"),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+
+
+@lru_cache(maxsize=262_144)
+def name_variant_key(value: str | None) -> str | None:
+    """``name_key`` with transliteration-system differences collapsed (see _VARIANT_RULES)."""
+    text = name_key(value)
+    if text is None:
+        return None
+    for pattern, replacement in _VARIANT_RULES:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 @lru_cache(maxsize=262_144)

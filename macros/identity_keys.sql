@@ -9,6 +9,11 @@
     cdp_name_key({{ expr }})
 {%- endmacro %}
 
+{% macro name_variant(expr) -%}
+    {#- name key with transliteration-system spellings collapsed (Evgenii/Yevgeniy -> evgeni) -#}
+    cdp_name_variant({{ expr }})
+{%- endmacro %}
+
 {% macro phone_key(phone, country) -%}
     {#- E.164 via libphonenumber, the record's country choosing the region for national formats -#}
     cdp_phone_e164({{ phone }}, {{ country }})

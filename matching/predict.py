@@ -20,7 +20,9 @@ import duckdb
 import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
-from matching.settings import INPUT_COLUMNS, UNIQUE_ID
+from matching.cluster import cluster_records
+from matching.prepare import load_records
+from matching.settings import UNIQUE_ID
 
 log = logging.getLogger(__name__)
 
@@ -42,35 +44,29 @@ def link_records(records: pa.Table, threshold: float = DEFAULT_THRESHOLD,
         raise ValueError(f"match threshold must be between 0 and 1, got {threshold}")
     con = duckdb.connect()
     try:
-        con.register("records_input", records.select(list(INPUT_COLUMNS)))
-        con.execute("create table identity_records as select * from records_input")
-        con.unregister("records_input")
-        n_records = con.execute("select count(*) from identity_records").fetchall()[0][0]
+        n_records = load_records(con, records)
         if n_records == 0:
             return _empty_result()
-        db_api = DuckDBAPI(connection=con)
-        linker = Linker(db_api.register("identity_records"), str(model_path), log_level=logging.WARNING)
+        linker = Linker(DuckDBAPI(connection=con).register("identity_records"), str(model_path),
+                        log_level=logging.WARNING)
         predictions = linker.inference.predict(threshold_match_probability=min(CANDIDATE_FLOOR, threshold))
-        clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-            predictions, threshold_match_probability=threshold
-        )
-        n_pairs = con.execute(f"select count(*) from {predictions.physical_name}").fetchall()[0][0]
-        log.info("matched %d records: %d candidate pairs at or above %.2f", n_records, n_pairs,
-                 CANDIDATE_FLOOR)
-        sql = _result_sql(clusters.physical_name, predictions.physical_name, threshold)
-        return con.sql(sql).to_arrow_table()
+        con.execute(f"create table scored_pairs as select {UNIQUE_ID}_l, {UNIQUE_ID}_r, match_probability "
+                    f"from {predictions.physical_name}")
+        membership = cluster_records(con, "identity_records", "scored_pairs", threshold)
+        n_pairs = con.execute("select count(*) from scored_pairs").fetchall()[0][0]
+        log.info("matched %d records: %d candidate pairs at or above %.2f", n_records, n_pairs, CANDIDATE_FLOOR)
+        return con.sql(_result_sql(membership, "scored_pairs", threshold)).to_arrow_table()
     finally:
         con.close()
 
 
-def _result_sql(clusters: str, predictions: str, threshold: float) -> str:
+def _result_sql(membership: str, predictions: str, threshold: float) -> str:
     return f"""
         with membership as (
-            select {UNIQUE_ID} as record_key, cluster_id::varchar as cluster_id from {clusters}
+            select {UNIQUE_ID} as record_key, cluster_id from {membership}
         ),
-        canonical_cluster as (
-            select cluster_id, min(record_key) as customer_cluster_id, count(*) as cluster_size
-            from membership group by 1
+        cluster_sizes as (
+            select cluster_id, count(*) as cluster_size from membership group by 1
         ),
         edges as (
             select {UNIQUE_ID}_l as a, {UNIQUE_ID}_r as b, match_probability from {predictions}
@@ -89,17 +85,17 @@ def _result_sql(clusters: str, predictions: str, threshold: float) -> str:
         final as (
             select
                 membership.record_key,
-                canonical_cluster.customer_cluster_id as cluster_id,
-                canonical_cluster.cluster_size,
+                membership.cluster_id,
+                cluster_sizes.cluster_size,
                 edge_sides.best_in as best_match_probability,
                 round(
-                    (case when canonical_cluster.cluster_size = 1 then 1.0
+                    (case when cluster_sizes.cluster_size = 1 then 1.0
                           else coalesce(edge_sides.best_in, {threshold}) end)
                     * (1.0 - coalesce(edge_sides.best_out, 0.0)),
                     6
                 ) as match_confidence
             from membership
-            join canonical_cluster using (cluster_id)
+            join cluster_sizes using (cluster_id)
             left join edge_sides using (record_key)
         )
         select * from final order by record_key

@@ -10,13 +10,19 @@ from orchestration.resources import build_resources
 from orchestration.schedules import daily_full_pipeline
 from orchestration.sensors import landing_files_sensor
 
-defs = Definitions(
-    assets=[raw_channel_exports, cdp_dbt_assets],
-    asset_checks=ge_asset_checks,
-    jobs=[full_pipeline_job, train_matching_job],
-    schedules=[daily_full_pipeline],
-    sensors=[landing_files_sensor],
-    resources=build_resources(),
-    # DuckDB allows one writer per file: steps run one after another in one process.
-    executor=in_process_executor,
-)
+
+def build_definitions() -> Definitions:
+    """Definitions with resources read from the environment now (CDP_WAREHOUSE, CDP_LANDING_DIR)."""
+    return Definitions(
+        assets=[raw_channel_exports, cdp_dbt_assets],
+        asset_checks=ge_asset_checks,
+        jobs=[full_pipeline_job, train_matching_job],
+        schedules=[daily_full_pipeline],
+        sensors=[landing_files_sensor],
+        resources=build_resources(),
+        # DuckDB allows one writer per file: steps run one after another in one process.
+        executor=in_process_executor,
+    )
+
+
+defs = build_definitions()

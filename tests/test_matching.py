@@ -7,6 +7,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
+from cdp.normalize import name_variant_key
 from matching import link_records
 from matching.settings import INPUT_COLUMNS
 
@@ -17,6 +18,10 @@ def _records(rows: list[dict]) -> pa.Table:
         " ".join(p for p in (r.get("first_name_key"), r.get("last_name_key")) if p) or None for r in rows
     ]
     columns["email_user"] = [r["email_key"].split("@")[0] if r.get("email_key") else None for r in rows]
+    # as int_identity_records derives them (no nickname seed here: canonical = variant)
+    columns["first_name_variant"] = [name_variant_key(r.get("first_name_key")) for r in rows]
+    columns["first_name_canonical"] = columns["first_name_variant"]
+    columns["last_name_variant"] = [name_variant_key(r.get("last_name_key")) for r in rows]
     schema = pa.schema([(c, pa.date32() if c == "birth_date" else pa.string()) for c in INPUT_COLUMNS])
     return pa.table(columns, schema=schema)
 

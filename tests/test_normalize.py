@@ -2,7 +2,7 @@
 
 import pytest
 
-from cdp.normalize import name_key, phone_e164
+from cdp.normalize import name_key, name_variant_key, phone_e164
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -10,7 +10,8 @@ from cdp.normalize import name_key, phone_e164
     ("ФАДЕЕВ", "fadeev"),
     ("Ștefan", "stefan"),
     ("Şt. Ţurcanu", "st turcanu"),
-    ("  O'Neil-Smith ", "o neil smith"),
+    ("  O'Neil-Smith ", "oneil smith"),
+    ("Наталья", "natalya"),
     ("", None),
     (None, None),
 ])
@@ -31,3 +32,23 @@ def test_name_key(raw, expected):
 ])
 def test_phone_e164(phone, country, expected):
     assert phone_e164(phone, country) == expected
+
+
+@pytest.mark.parametrize("spellings", [
+    ("Евгений", "Evgenii", "Yevgeniy", "Evghenii", "Evgeny"),
+    ("Юлия", "Yulia", "Iulia", "Julia"),
+    ("Александр", "Alexandr", "Aleksandr"),
+    ("Наталья", "Natalia", "Natalya"),
+    ("Фадеев", "Fadeyev", "FADEEV"),
+    ("Щербакова", "Shcherbakova"),
+    ("Ştefan", "Ștefan", "Stefan"),
+    ("Corcodel", "Korkodel", "Коркодел"),
+    ("Ceban", "Чебан", "Cheban"),
+])
+def test_name_variants_of_one_name_share_a_key(spellings):
+    assert len({name_variant_key(s) for s in spellings}) == 1
+
+
+def test_name_variant_key_keeps_different_names_apart():
+    names = ("Ivan", "Ivana", "Ioan", "Elena", "Alena", "Sergei", "Serghei", "Sergiu")
+    assert len({name_variant_key(n) for n in names}) == 7

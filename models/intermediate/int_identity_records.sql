@@ -33,6 +33,14 @@ messenger_conversations as (
     select * from {{ ref('stg_messenger__conversations') }}
 ),
 
+first_name_aliases as (
+    select
+        {{ name_variant('alias') }} as alias_variant,
+        min({{ name_variant('canonical') }}) as canonical_variant
+    from {{ ref('first_name_aliases') }}
+    group by 1
+),
+
 unioned as (
     select
         {{ record_key('crm', 'contacts', 'contact_id') }} as record_key,
@@ -164,12 +172,23 @@ normalised as (
     from name_parts
 ),
 
-final as (
+with_variants as (
     select
         *,
         nullif(concat_ws(' ', first_name_key, last_name_key), '') as full_name_key,
-        split_part(email_key, '@', 1) as email_user
+        split_part(email_key, '@', 1) as email_user,
+        {{ name_variant('first_name_key') }} as first_name_variant,
+        {{ name_variant('last_name_key') }} as last_name_variant
     from normalised
+),
+
+final as (
+    select
+        with_variants.*,
+        -- nicknames and cross-language forms resolved through the first_name_aliases seed
+        coalesce(first_name_aliases.canonical_variant, with_variants.first_name_variant) as first_name_canonical
+    from with_variants
+    left join first_name_aliases on with_variants.first_name_variant = first_name_aliases.alias_variant
 )
 
 select * from final

@@ -1,6 +1,7 @@
 """The dbt graph (staging, identity records, Splink matching, marts) as Dagster assets."""
 
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -8,6 +9,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.project import dbt_project
+from orchestration.resources import WarehouseResource
 
 
 class CdpDbtTranslator(DagsterDbtTranslator):
@@ -22,5 +24,7 @@ class CdpDbtTranslator(DagsterDbtTranslator):
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
             dagster_dbt_translator=CdpDbtTranslator())
-def cdp_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource):
+def cdp_dbt_assets(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    # profiles.yml reads the warehouse path from CDP_WAREHOUSE: make it the resource's path.
+    os.environ["CDP_WAREHOUSE"] = str(warehouse.warehouse_path)
     yield from dbt.cli(["build"], context=context).stream()

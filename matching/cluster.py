@@ -1,0 +1,88 @@
+"""Turn scored pairs into customers.
+
+Connected components alone let a record with no name (a receipt with only a phone, a
+call with only a number) bridge two different people who share that phone, typically
+members of one household. So clustering runs in two steps:
+
+1. records that carry a name are clustered by connected components over the pairs at or
+   above the threshold;
+2. every record without a name joins the cluster of its single best-scoring named match
+   (at or above the threshold); records without a name and without such a match are
+   clustered among themselves.
+
+A nameless record can therefore join a customer but never merge two.
+"""
+
+from __future__ import annotations
+
+import duckdb
+from splink import DuckDBAPI
+from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+from matching.settings import UNIQUE_ID
+
+
+def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, threshold: float) -> str:
+    """Cluster; ``edges`` has record_key_l, record_key_r, match_probability. Returns a table name
+    with (record_key, cluster_id), cluster_id being the smallest record_key of the cluster."""
+    left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
+    con.execute(f"""
+        create or replace table _edges_both_ways as
+        select {left} as a, {right} as b, match_probability from {edges} where match_probability >= {threshold}
+        union all
+        select {right}, {left}, match_probability from {edges} where match_probability >= {threshold}
+    """)
+    named = _components(
+        con,
+        nodes=f"select {UNIQUE_ID} from {records} where is_named",
+        edges=f"""select e.{left}, e.{right}, e.match_probability from {edges} as e
+                  join {records} as l on l.{UNIQUE_ID} = e.{left} and l.is_named
+                  join {records} as r on r.{UNIQUE_ID} = e.{right} and r.is_named""",
+        threshold=threshold,
+    )
+    con.execute(f"""
+        create or replace table _attached as
+        select e.a as {UNIQUE_ID}, arg_max(n.cluster_id, e.match_probability) as cluster_id
+        from _edges_both_ways as e
+        join {records} as thin on thin.{UNIQUE_ID} = e.a and not thin.is_named
+        join {named} as n on n.{UNIQUE_ID} = e.b
+        group by 1
+    """)
+    con.execute(f"""
+        create or replace table _unattached as
+        select {UNIQUE_ID} from {records} where not is_named
+        and {UNIQUE_ID} not in (select {UNIQUE_ID} from _attached)
+    """)
+    rest = _components(
+        con,
+        nodes="select * from _unattached",
+        edges=f"""select e.{left}, e.{right}, e.match_probability from {edges} as e
+                  semi join _unattached as l on l.{UNIQUE_ID} = e.{left}
+                  semi join _unattached as r on r.{UNIQUE_ID} = e.{right}""",
+        threshold=threshold,
+    )
+    con.execute(f"""
+        create or replace table _membership as
+        with all_members as (
+            select {UNIQUE_ID}, cluster_id from {named}
+            union all select {UNIQUE_ID}, cluster_id from _attached
+            union all select {UNIQUE_ID}, cluster_id from {rest}
+        )
+        select {UNIQUE_ID}, min({UNIQUE_ID}) over (partition by cluster_id) as cluster_id
+        from all_members
+    """)
+    return "_membership"
+
+
+def _components(con: duckdb.DuckDBPyConnection, nodes: str, edges: str, threshold: float) -> str:
+    result = cluster_pairwise_predictions_at_threshold(
+        con.sql(nodes), con.sql(edges), DuckDBAPI(connection=con),
+        node_id_column_name=UNIQUE_ID,
+        edge_id_column_name_left=f"{UNIQUE_ID}_l",
+        edge_id_column_name_right=f"{UNIQUE_ID}_r",
+        threshold_match_probability=threshold,
+    )
+    table = f"_components_{abs(hash((nodes, edges))) % 10**8}"
+    con.execute(f"create or replace table {table} as select {UNIQUE_ID}, cluster_id::varchar as cluster_id "
+                f"from {result.physical_name}")
+    return table
