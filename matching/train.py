@@ -2,8 +2,8 @@
 
     python -m matching.train [--warehouse data/warehouse.duckdb] [--out matching/model/splink_model.json]
 
-u-probabilities come from random sampling (of one record per provisional customer, see
-``train``), m-probabilities from expectation maximisation under several blocking rules
+u-probabilities come from random sampling, corrected for the same-person pairs it also
+draws (see ``train``), m-probabilities from expectation maximisation under several blocking rules
 (each rule leaves the other comparisons free to learn), and the prior from exact rules.
 Training reads the warehouse read-only; it never changes it.
 """
@@ -24,74 +24,73 @@ from matching.prepare import load_records
 from matching.settings import (
     DETERMINISTIC_RULES,
     TRAINING_BLOCKING_RULES,
-    UNIQUE_ID,
     settings,
 )
 
 log = logging.getLogger(__name__)
 
 RECORDS_TABLE = "main.int_identity_records"
-U_SAMPLE_THRESHOLD = 0.05
+U_SAMPLE_PAIRS = 1e7
+# Never let the correction push u below this share of the raw agreement rate: the prior and m
+# are estimates too, and a u of zero would make one agreeing value decide a match alone.
+U_FLOOR_SHARE = 0.05
 
 
 def train(records: pa.Table, out_path: Path = MODEL_PATH, seed: int = 42,
-          deterministic_recall: float = 0.6) -> Path:
+          deterministic_recall: float = 0.6, rounds: int = 2) -> Path:
     """Train the model on identity records and write the model JSON to ``out_path``.
 
-    u-probabilities are estimated twice. Random pairs of a customer file are not all
-    non-matches: a person with four records contributes six matching pairs, and for
-    rare values (a phone, an e-mail) those pairs are most of the agreement random sampling
-    sees, so u comes out too high and exact contact-point matches too weak. The second
-    estimate therefore samples one record per customer of a first-pass model.
+    Random sampling measures how often a level occurs among *all* random pairs, which
+    Splink takes as u. In a customer file with several records per person, a share lambda
+    (the prior) of random pairs are the same person, and for rare values (a phone, an
+    e-mail, a birth date) those pairs are much of the agreement seen, so u comes out too
+    high and exact contact-point matches too weak. Since
+        P(level) = lambda * m + (1 - lambda) * u,
+    each round solves for u with the current m, then re-estimates m by EM with u fixed.
     """
     con = duckdb.connect()
     try:
         load_records(con, records)
-        first = _linker(con, "identity_records", settings())
-        _estimate(first, seed, deterministic_recall)
-
-        # Cluster generously: merging two people only drops a record from the sample,
-        # leaving two records of one person in it is what biases u.
-        predictions = first.inference.predict(threshold_match_probability=U_SAMPLE_THRESHOLD)
-        clusters = first.clustering.cluster_pairwise_predictions_at_threshold(predictions, U_SAMPLE_THRESHOLD)
-        con.execute(f"""
-            create table one_record_per_customer as
-            select records.* from identity_records as records
-            join {clusters.physical_name} as clusters using ({UNIQUE_ID})
-            qualify row_number() over (partition by clusters.cluster_id order by records.{UNIQUE_ID}) = 1
-        """)
-        sampler = _linker(con, "one_record_per_customer", settings())
-        sampler.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=seed)
-
-        model = _with_u_from(first.misc.save_model_to_json(), sampler.misc.save_model_to_json())
-        final = _linker(con, "identity_records", model)
-        _estimate(final, seed, deterministic_recall, estimate_u=False)
+        linker = _linker(con, settings())
+        linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=deterministic_recall)
+        linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+        observed = linker.misc.save_model_to_json()  # u here = P(level) among random pairs
+        _estimate_m(linker)
+        for _ in range(rounds):
+            model = _with_u_corrected(linker.misc.save_model_to_json(), observed)
+            linker = _linker(con, model)
+            _estimate_m(linker)
         out_path.parent.mkdir(parents=True, exist_ok=True)
-        final.misc.save_model_to_json(str(out_path), overwrite=True)
+        linker.misc.save_model_to_json(str(out_path), overwrite=True)
     finally:
         con.close()
     return out_path
 
 
-def _linker(con: duckdb.DuckDBPyConnection, table: str, model) -> Linker:
-    return Linker(DuckDBAPI(connection=con).register(table), model, log_level=logging.WARNING)
+def _linker(con: duckdb.DuckDBPyConnection, model) -> Linker:
+    return Linker(DuckDBAPI(connection=con).register("identity_records"), model, log_level=logging.WARNING)
 
 
-def _estimate(linker: Linker, seed: int, deterministic_recall: float, estimate_u: bool = True) -> None:
-    linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=deterministic_recall)
-    if estimate_u:
-        linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=seed)
+def _estimate_m(linker: Linker) -> None:
     for rule in TRAINING_BLOCKING_RULES:
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
 
 
-def _with_u_from(model: dict, u_source: dict) -> dict:
-    """Copy every comparison level's u-probability from ``u_source`` into ``model``."""
+def _with_u_corrected(model: dict, observed: dict) -> dict:
+    """u = (P(level) - lambda * m) / (1 - lambda), kept at least U_FLOOR_SHARE of P(level)."""
     model = copy.deepcopy(model)
-    for comparison, source in zip(model["comparisons"], u_source["comparisons"], strict=True):
-        for level, source_level in zip(comparison["comparison_levels"], source["comparison_levels"], strict=True):
-            if "u_probability" in source_level:
-                level["u_probability"] = source_level["u_probability"]
+    prior = model["probability_two_random_records_match"]
+    for comparison, seen in zip(model["comparisons"], observed["comparisons"], strict=True):
+        levels = [(level, seen_level) for level, seen_level in
+                  zip(comparison["comparison_levels"], seen["comparison_levels"], strict=True)
+                  if "u_probability" in seen_level and "m_probability" in level]
+        for level, seen_level in levels:
+            p_level = seen_level["u_probability"]
+            corrected = (p_level - prior * level["m_probability"]) / (1 - prior)
+            level["u_probability"] = max(corrected, U_FLOOR_SHARE * p_level)
+        total = sum(level["u_probability"] for level, _ in levels)
+        for level, _ in levels:
+            level["u_probability"] /= total
     return model
 
 

@@ -14,15 +14,25 @@ import random
 
 
 class Zipf:
-    """Pick items of a frequency-ordered list with weight ``1 / (rank + 1) ** s``."""
+    """Pick items of a frequency-ordered list with weight ``1 / (rank + 1) ** s``.
+
+    ``tail`` items share ``tail_share`` of the probability evenly: real name distributions
+    have a head of very common names and a long tail of rare ones, so the most common
+    surname is carried by 1-2% of people, not by a fifth of them.
+    """
 
     __slots__ = ("items", "cum", "total")
 
-    def __init__(self, items, s: float = 1.0):
-        self.items = list(items)
+    def __init__(self, items, s: float = 1.0, tail=(), tail_share: float = 0.0):
+        head = list(items)
+        self.items = head + [t for t in tail if t not in set(head)]
+        head_weights = [1.0 / (rank + 1) ** s for rank in range(len(head))]
+        n_tail = len(self.items) - len(head)
+        head_total = sum(head_weights)
+        tail_weight = head_total * tail_share / (1 - tail_share) / n_tail if n_tail else 0.0
         cum, acc = [], 0.0
-        for rank in range(len(self.items)):
-            acc += 1.0 / (rank + 1) ** s
+        for weight in head_weights + [tail_weight] * n_tail:
+            acc += weight
             cum.append(acc)
         self.cum = cum
         self.total = acc
@@ -196,6 +206,31 @@ RO_FEMALE: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("Ecaterina", ("Cati",), ()),
     ("Aurelia", (), ()),
 )
+
+# Long tails of rarer surnames built from common roots and suffixes (Волк + -ов/-ин/-ский,
+# Bogd + -an/-escu/-eanu): not every one is a real surname, but their frequencies are.
+_RU_ROOTS = (
+    "Абрам", "Агап", "Акул", "Алфер", "Баран", "Бел", "Бобр", "Бор", "Бык", "Ветр", "Вишн", "Влас",
+    "Ворон", "Гал", "Гвозд", "Голуб", "Горб", "Грач", "Гром", "Гул", "Дем", "Дроб", "Дуб", "Ерш",
+    "Жар", "Жук", "Журавл", "Зим", "Злоб", "Зуб", "Игнат", "Каз", "Калин", "Карп", "Кир", "Клим",
+    "Ковал", "Комар", "Корол", "Кос", "Котл", "Крот", "Кудр", "Лап", "Лис", "Лук", "Мак", "Мал",
+    "Мартын", "Мед", "Мел", "Мир", "Мох", "Мур", "Наум", "Овчинник", "Окун", "Орех", "Пан", "Пест",
+    "Полян", "Попк", "Прох", "Пуш", "Рад", "Рог", "Род", "Руб", "Рыж", "Сав", "Сам", "Сват", "Сед",
+    "Син", "Скор", "Слав", "Сок", "Сол", "Сор", "Стар", "Сыч", "Тар", "Тих", "Тол", "Трет", "Тум",
+    "Уль", "Фил", "Хар", "Хом", "Цвет", "Чер", "Чиж", "Шар", "Шест", "Щук", "Юр", "Ярц", "Бажен",
+    "Вахр", "Гордеен", "Дорофе", "Елис", "Ждан", "Зыр", "Исак", "Кондрат", "Лавр", "Мишур", "Нефед",
+)
+RU_SURNAME_TAIL: tuple[str, ...] = tuple(root + suffix for root in _RU_ROOTS for suffix in ("ов", "ин", "ский"))
+
+_RO_ROOTS = (
+    "Bogd", "Cost", "Dragom", "Manol", "Neag", "Pavel", "Sandul", "Stroe", "Vlad", "Zamfir", "Bucur",
+    "Căpr", "Dobr", "Frunz", "Gavril", "Hâr", "Iord", "Jitar", "Lup", "Mărg", "Nedelc", "Olar", "Pătr",
+    "Răduc", "Sav", "Tănas", "Ungur", "Vornic", "Albu", "Bratu", "Cazac", "Dascăl", "Enach", "Fier",
+    "Grig", "Husar", "Ilie", "Lăpuș", "Mocan", "Negru", "Onu", "Pascal", "Roman", "Sârb", "Tican",
+    "Vasil", "Zaharia", "Baci", "Cojoc", "Damian", "Filip", "Ghiț", "Ivan", "Leah", "Moș", "Nicul",
+)
+RO_SURNAME_TAIL: tuple[str, ...] = tuple(root + suffix for root in _RO_ROOTS
+                                         for suffix in ("escu", "eanu", "aru", "an", "u"))
 
 RO_SURNAMES: tuple[str, ...] = (
     "Popescu", "Popa", "Pop", "Radu", "Ionescu", "Dumitru", "Stan", "Stoica", "Gheorghe",

@@ -15,13 +15,15 @@ from datetime import date, timedelta
 from . import names as N
 from . import places as P
 
-RU_MALE = N.Zipf(N.RU_MALE, 0.9)
-RU_FEMALE = N.Zipf(N.RU_FEMALE, 0.9)
-RU_LAST = N.Zipf(N.RU_SURNAMES, 1.0)
-RO_MALE = N.Zipf(N.RO_MALE, 0.9)
-RO_FEMALE = N.Zipf(N.RO_FEMALE, 0.9)
-RO_LAST = N.Zipf(N.RO_SURNAMES, 1.0)
-MD_LAST = N.Zipf(N.MD_SURNAMES, 1.0)
+# Shares close to real populations: the most common first name ~10% of one sex, the most
+# common surname ~2%; so a few thousand people have a few namesakes, a million have many.
+RU_MALE = N.Zipf(N.RU_MALE, 0.6)
+RU_FEMALE = N.Zipf(N.RU_FEMALE, 0.6)
+RU_LAST = N.Zipf(N.RU_SURNAMES, 0.6, tail=N.RU_SURNAME_TAIL, tail_share=0.6)
+RO_MALE = N.Zipf(N.RO_MALE, 0.6)
+RO_FEMALE = N.Zipf(N.RO_FEMALE, 0.6)
+RO_LAST = N.Zipf(N.RO_SURNAMES, 0.6, tail=N.RO_SURNAME_TAIL, tail_share=0.6)
+MD_LAST = N.Zipf(N.MD_SURNAMES, 0.6, tail=N.RO_SURNAME_TAIL, tail_share=0.6)
 
 EMAIL_DOMAINS = {
     "RU": N.Zipf(("mail.ru", "yandex.ru", "gmail.com", "bk.ru", "inbox.ru", "list.ru", "rambler.ru", "ya.ru"),
