@@ -1,16 +1,16 @@
 """Turn scored pairs into customers.
 
-Connected components alone let a record with no name (a receipt with only a phone, a
-call with only a number) bridge two different people who share that phone, typically
-members of one household. So clustering runs in two steps:
+Connected components alone let a record with a single piece of evidence (a receipt with
+only a phone, a chat with only a display name) bridge two different people who share that
+one thing: members of a household sharing a phone, namesakes. So clustering runs in two
+steps:
 
-1. records that carry a name are clustered by connected components over the pairs at or
-   above the threshold;
-2. every record without a name joins the cluster of its single best-scoring named match
-   (at or above the threshold); records without a name and without such a match are
-   clustered among themselves.
+1. anchor records (at least two kinds of evidence, see matching.prepare) are clustered by
+   connected components over the pairs at or above the threshold;
+2. every other record joins the cluster of its single best-scoring anchor match (at or
+   above the threshold); the rest are clustered among themselves.
 
-A nameless record can therefore join a customer but never merge two.
+A thin record can therefore join a customer but never merge two.
 """
 
 from __future__ import annotations
@@ -34,23 +34,23 @@ def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, th
     """)
     named = _components(
         con,
-        nodes=f"select {UNIQUE_ID} from {records} where is_named",
+        nodes=f"select {UNIQUE_ID} from {records} where is_anchor",
         edges=f"""select e.{left}, e.{right}, e.match_probability from {edges} as e
-                  join {records} as l on l.{UNIQUE_ID} = e.{left} and l.is_named
-                  join {records} as r on r.{UNIQUE_ID} = e.{right} and r.is_named""",
+                  join {records} as l on l.{UNIQUE_ID} = e.{left} and l.is_anchor
+                  join {records} as r on r.{UNIQUE_ID} = e.{right} and r.is_anchor""",
         threshold=threshold,
     )
     con.execute(f"""
         create or replace table _attached as
         select e.a as {UNIQUE_ID}, arg_max(n.cluster_id, e.match_probability) as cluster_id
         from _edges_both_ways as e
-        join {records} as thin on thin.{UNIQUE_ID} = e.a and not thin.is_named
+        join {records} as thin on thin.{UNIQUE_ID} = e.a and not thin.is_anchor
         join {named} as n on n.{UNIQUE_ID} = e.b
         group by 1
     """)
     con.execute(f"""
         create or replace table _unattached as
-        select {UNIQUE_ID} from {records} where not is_named
+        select {UNIQUE_ID} from {records} where not is_anchor
         and {UNIQUE_ID} not in (select {UNIQUE_ID} from _attached)
     """)
     rest = _components(

@@ -22,7 +22,8 @@ from splink import DuckDBAPI, Linker
 
 from matching.cluster import cluster_records
 from matching.prepare import load_records
-from matching.settings import UNIQUE_ID
+from matching.settings import DETERMINISTIC_RECALL, DETERMINISTIC_RULES, UNIQUE_ID
+from matching.term_frequencies import register_corrected_term_frequencies
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,13 @@ def link_records(records: pa.Table, threshold: float = DEFAULT_THRESHOLD,
             return _empty_result()
         linker = Linker(DuckDBAPI(connection=con).register("identity_records"), str(model_path),
                         log_level=logging.WARNING)
+        # The prior depends on the size of the file being matched, not the one trained on.
+        try:
+            linker.training.estimate_probability_two_random_records_match(
+                DETERMINISTIC_RULES, recall=DETERMINISTIC_RECALL)
+        except ValueError:  # tiny inputs where exact rules find "too many" matches: keep the trained prior
+            log.info("kept the trained prior: too few records to estimate it")
+        register_corrected_term_frequencies(linker, con, "identity_records")
         predictions = linker.inference.predict(threshold_match_probability=min(CANDIDATE_FLOOR, threshold))
         con.execute(f"create table scored_pairs as select {UNIQUE_ID}_l, {UNIQUE_ID}_r, match_probability "
                     f"from {predictions.physical_name}")

@@ -16,7 +16,10 @@ def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str =
     """Create ``table`` from the Arrow records; returns the row count.
 
     Adds ``rare_name_key`` (first name canonical + last name variant, only where that name
-    is carried by at most RARE_NAME_CAP records) and ``is_named`` (has a first or last name).
+    is carried by at most RARE_NAME_CAP records) and ``is_anchor``: the record carries at
+    least two kinds of identifying evidence (name, birth date, e-mail, phone, address).
+    A record with one kind only (a receipt's phone, a chat's display name) can say which
+    customer it belongs to but not that two customers are one; see matching.cluster.
     """
     con.register("records_input", records.select(list(INPUT_COLUMNS)))
     con.execute(f"""
@@ -28,7 +31,13 @@ def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str =
                     and count(*) over (partition by first_name_canonical, last_name_variant) <= {RARE_NAME_CAP}
                 then first_name_canonical || ' ' || last_name_variant
             end as rare_name_key,
-            first_name_key is not null or last_name_key is not null as is_named
+            (
+                (first_name_key is not null or last_name_key is not null)::int
+                + (birth_date is not null)::int
+                + (email_key is not null)::int
+                + (phone_key is not null)::int
+                + (street_key is not null or postcode_key is not null)::int
+            ) >= 2 as is_anchor
         from records_input
     """)
     con.unregister("records_input")

@@ -17,12 +17,33 @@ UNIQUE_ID = "record_key"
 INPUT_COLUMNS = (
     UNIQUE_ID, "first_name_key", "last_name_key", "full_name_key", "first_name_variant", "last_name_variant",
     "first_name_canonical", "birth_date", "email_key", "email_user", "phone_key", "postcode_key", "city_key",
-    "street_key",
+    "street_key", "handle_key", "mailbox_key", "handle_name_key", "name_concat_key", "name_concat_reversed_key",
 )
 
 
 def _jw(column: str, threshold: float) -> str:
     return f"jaro_winkler_similarity({column}_l, {column}_r) >= {threshold}"
+
+
+# Both records name a first name and they are clearly different people's names (not the
+# same name in another spelling, not a known nickname, not first and last swapped): the
+# typical pair of household members who share a phone, an e-mail or an address.
+FIRST_NAMES_CONFLICT = (
+    "(first_name_canonical_l <> first_name_canonical_r"
+    " and jaro_winkler_similarity(first_name_variant_l, first_name_variant_r) < 0.8"
+    " and coalesce(first_name_variant_l <> last_name_variant_r, true)"
+    " and coalesce(last_name_variant_l <> first_name_variant_r, true))"
+)
+
+
+def _shared_unless_household(condition: str, label: str) -> list:
+    """An agreement level split in two: household members share contact points and
+    addresses, so agreement between records with conflicting first names is weaker evidence."""
+    return [
+        cll.CustomLevel(f"{condition} and not coalesce({FIRST_NAMES_CONFLICT}, false)", label),
+        cll.CustomLevel(f"{condition} and coalesce({FIRST_NAMES_CONFLICT}, false)",
+                        f"{label}, first names conflict (household?)"),
+    ]
 
 
 def _name_comparison() -> cl.CustomComparison:
@@ -83,7 +104,7 @@ def _phone_comparison() -> cl.CustomComparison:
         comparison_description="phone number (E.164)",
         comparison_levels=[
             cll.NullLevel("phone_key"),
-            cll.ExactMatchLevel("phone_key"),
+            *_shared_unless_household("phone_key_l = phone_key_r", "same phone"),
             cll.CustomLevel("damerau_levenshtein(phone_key_l, phone_key_r) <= 1", "one digit different"),
             cll.ElseLevel(),
         ],
@@ -96,11 +117,38 @@ def _email_comparison() -> cl.CustomComparison:
         comparison_description="e-mail (canonical form)",
         comparison_levels=[
             cll.NullLevel("email_key"),
-            cll.ExactMatchLevel("email_key"),
-            cll.CustomLevel(
-                "replace(email_user_l, '.', '') = replace(email_user_r, '.', '')", "same mailbox name, other domain"
+            *_shared_unless_household("email_key_l = email_key_r", "same e-mail"),
+            # 'elena_smirnova' at two providers is often two Elena Smirnovas: weigh by rarity
+            cll.CustomLevel("email_user_l = email_user_r", "same mailbox name, other domain").configure(
+                tf_adjustment_column="email_user"
             ),
-            cll.JaroWinklerLevel("email_key", 0.9),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _handle_comparison() -> cl.CustomComparison:
+    """A messenger handle against the other record's mailbox name or name (@ivan_petrov85 vs
+    ivan.petrov85@mail.ru, or vs Ivan Petrov). Only messenger records have handles."""
+    def other_side_has_nothing(handle_side: str, other: str) -> str:
+        return (f"(handle_key_{handle_side} is not null and mailbox_key_{other} is null "
+                f"and name_concat_key_{other} is null)")
+
+    return cl.CustomComparison(
+        output_column_name="handle",
+        comparison_description="messenger handle against mailbox name and name",
+        comparison_levels=[
+            {"sql_condition": "(handle_key_l is null and handle_key_r is null) or (handle_key_l is not null "
+                              "and handle_key_r is not null) or " + other_side_has_nothing("l", "r") + " or "
+                              + other_side_has_nothing("r", "l"),
+             "label_for_charts": "no handle to compare", "is_null_level": True},
+            cll.CustomLevel("handle_key_l = mailbox_key_r or mailbox_key_l = handle_key_r",
+                            "handle equals the mailbox name"),
+            cll.CustomLevel(
+                "handle_name_key_l in (name_concat_key_r, name_concat_reversed_key_r) "
+                "or handle_name_key_r in (name_concat_key_l, name_concat_reversed_key_l)",
+                "handle spells the name",
+            ),
             cll.ElseLevel(),
         ],
     )
@@ -118,11 +166,11 @@ def _address_comparison() -> cl.CustomComparison:
         comparison_levels=[
             {"sql_condition": f"{missing('l')} or {missing('r')}", "label_for_charts": "no address",
              "is_null_level": True},
-            cll.CustomLevel(
+            *_shared_unless_household(
                 "street_key_l = street_key_r and (postcode_key_l = postcode_key_r or city_key_l = city_key_r)",
                 "same street address",
             ),
-            cll.CustomLevel(
+            *_shared_unless_household(
                 f"{_jw('street_key', 0.88)} and (postcode_key_l = postcode_key_r or city_key_l = city_key_r)",
                 "similar street, same postcode or city",
             ),
@@ -150,6 +198,7 @@ def settings() -> SettingsCreator:
             _email_comparison(),
             _phone_comparison(),
             _address_comparison(),
+            _handle_comparison(),
         ],
         blocking_rules_to_generate_predictions=BLOCKING_RULES,
         retain_intermediate_calculation_columns=False,
@@ -167,17 +216,26 @@ BLOCKING_RULES = [
     block_on("first_name_canonical", "last_name_variant", "city_key"),
     block_on("email_user"),
     block_on("rare_name_key"),
+    "l.handle_key = r.mailbox_key",
+    "l.mailbox_key = r.handle_key",
+    "l.handle_name_key = r.name_concat_key",
+    "l.name_concat_key = r.handle_name_key",
+    "l.handle_name_key = r.name_concat_reversed_key",
+    "l.name_concat_reversed_key = r.handle_name_key",
 ]
 
-# Rules under which EM estimates m-probabilities; each leaves some comparisons free to learn.
+# Rules under which EM estimates m-probabilities. A rule cannot train the comparisons that
+# read its columns, and the contact and address comparisons read the first names (household
+# levels), so no rule blocks on names; each comparison is trained under at least two rules.
 TRAINING_BLOCKING_RULES = [
     block_on("email_key"),
     block_on("phone_key"),
-    block_on("last_name_variant", "birth_date"),
-    block_on("first_name_canonical", "last_name_variant"),
+    block_on("birth_date"),
 ]
 
-# Exact rules used to estimate the prior probability that two random records match.
+# Exact rules used to estimate the prior probability that two random records match, and the
+# share of true matches they are assumed to find.
+DETERMINISTIC_RECALL = 0.6
 DETERMINISTIC_RULES = [
     block_on("email_key"),
     block_on("phone_key"),

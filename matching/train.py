@@ -22,10 +22,12 @@ from splink import DuckDBAPI, Linker
 from matching.predict import MODEL_PATH
 from matching.prepare import load_records
 from matching.settings import (
+    DETERMINISTIC_RECALL,
     DETERMINISTIC_RULES,
     TRAINING_BLOCKING_RULES,
     settings,
 )
+from matching.term_frequencies import register_corrected_term_frequencies
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ U_FLOOR_SHARE = 0.05
 
 
 def train(records: pa.Table, out_path: Path = MODEL_PATH, seed: int = 42,
-          deterministic_recall: float = 0.6, rounds: int = 2) -> Path:
+          deterministic_recall: float = DETERMINISTIC_RECALL, rounds: int = 2) -> Path:
     """Train the model on identity records and write the model JSON to ``out_path``.
 
     Random sampling measures how often a level occurs among *all* random pairs, which
@@ -53,12 +55,14 @@ def train(records: pa.Table, out_path: Path = MODEL_PATH, seed: int = 42,
         load_records(con, records)
         linker = _linker(con, settings())
         linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=deterministic_recall)
+        register_corrected_term_frequencies(linker, con, "identity_records")
         linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
         observed = linker.misc.save_model_to_json()  # u here = P(level) among random pairs
         _estimate_m(linker)
         for _ in range(rounds):
             model = _with_u_corrected(linker.misc.save_model_to_json(), observed)
             linker = _linker(con, model)
+            register_corrected_term_frequencies(linker, con, "identity_records")
             _estimate_m(linker)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         linker.misc.save_model_to_json(str(out_path), overwrite=True)

@@ -47,7 +47,8 @@ unioned as (
         'crm' as channel, 'contacts' as entity, contact_id as source_record_id,
         first_name, last_name, null::varchar as full_name, email, phone, birth_date,
         street, street2, city, postcode, region, country,
-        updated_at as first_seen_at, updated_at as last_seen_at
+        updated_at as first_seen_at, updated_at as last_seen_at,
+        null::varchar as handle
     from crm_contacts
 
     union all
@@ -57,7 +58,7 @@ unioned as (
         'loyalty', 'members', member_id,
         first_name, last_name, null, email, phone, birth_date,
         street, street2, city, postcode, region, country,
-        enrolled_at, enrolled_at
+        enrolled_at, enrolled_at, null
     from loyalty_members
 
     union all
@@ -67,7 +68,7 @@ unioned as (
         'webshop', 'accounts', account_id,
         first_name, last_name, null, email, phone, birth_date,
         street, street2, city, postcode, region, country,
-        created_at, coalesce(last_login_at, created_at)
+        created_at, coalesce(last_login_at, created_at), null
     from webshop_accounts
 
     union all
@@ -78,7 +79,7 @@ unioned as (
         first_name, last_name, null, email, phone, null::date,
         shipping_street, shipping_street2, shipping_city, shipping_postcode, shipping_region,
         shipping_country,
-        ordered_at, ordered_at
+        ordered_at, ordered_at, null
     from webshop_orders
     -- guest checkouts, and orders whose account was never exported
     where account_id is null
@@ -91,7 +92,7 @@ unioned as (
         'pos', 'receipts', receipt_id,
         null, null, null, null, phone, null,
         null, null, null, null, null, null,
-        purchased_at, purchased_at
+        purchased_at, purchased_at, null
     from pos_receipts
     -- a typed phone identifies the buyer unless a known loyalty card already does
     where phone is not null
@@ -107,7 +108,7 @@ unioned as (
         'callcentre', 'calls', call_id,
         null, null, caller_name, null, phone, null,
         null, null, null, null, null, null,
-        started_at, started_at
+        started_at, started_at, null
     from callcentre_calls
 
     union all
@@ -117,23 +118,44 @@ unioned as (
         'messenger', 'conversations', conversation_id,
         null, null, display_name, null, phone, null,
         null, null, null, null, null, null,
-        started_at, coalesce(last_message_at, started_at)
+        started_at, coalesce(last_message_at, started_at), handle
     from messenger_conversations
 ),
 
-name_parts as (
+titled as (
     select
         *,
-        -- a free-text name ('Ivan Petrov', 'Mrs Popescu') is split into first and last
-        -- name when it has two or more words, after dropping titles
+        regexp_matches({{ name_key('full_name') }}, '^(mr|mrs|ms|miss|dr|gospodin|gospozha|dl|dna|doamna|domnul) ')
+            as has_title,
         string_split(
             trim(regexp_replace(
                 {{ name_key('full_name') }},
                 '^((mr|mrs|ms|miss|dr|gospodin|gospozha|dl|dna|doamna|domnul) )+', ''
             )),
             ' '
-        ) as full_name_tokens
+        ) as full_name_tokens,
+        -- '@rotaru_ramona', 'radu.serban.595' -> words of a name
+        list_filter(string_split({{ name_key('handle') }}, ' '), lambda token: len(token) >= 2) as handle_tokens
     from unioned
+),
+
+name_parts as (
+    -- a free-text name ('Ivan Petrov', 'Mrs Popescu', 'Lena') becomes first and last name:
+    -- two or more words give both; one word is a last name after a title, else a first
+    -- name; a chat handle that spells two words fills in when the display name does not
+    select
+        *,
+        case
+            when len(full_name_tokens) >= 2 then full_name_tokens[1]
+            when len(handle_tokens) >= 2 then handle_tokens[1]
+            when len(full_name_tokens) = 1 and not coalesce(has_title, false) then full_name_tokens[1]
+        end as parsed_first_name,
+        case
+            when len(full_name_tokens) >= 2 then full_name_tokens[-1]
+            when len(handle_tokens) >= 2 then handle_tokens[-1]
+            when len(full_name_tokens) = 1 and has_title then full_name_tokens[1]
+        end as parsed_last_name
+    from titled
 ),
 
 normalised as (
@@ -156,14 +178,9 @@ normalised as (
         country,
         first_seen_at,
         last_seen_at,
-        coalesce(
-            {{ name_key('first_name') }},
-            case when len(full_name_tokens) >= 2 then full_name_tokens[1] end
-        ) as first_name_key,
-        coalesce(
-            {{ name_key('last_name') }},
-            case when len(full_name_tokens) >= 2 then full_name_tokens[-1] end
-        ) as last_name_key,
+        handle,
+        coalesce({{ name_key('first_name') }}, nullif(parsed_first_name, '')) as first_name_key,
+        coalesce({{ name_key('last_name') }}, nullif(parsed_last_name, '')) as last_name_key,
         {{ email_key('email') }} as email_key,
         {{ phone_key('phone', 'country') }} as phone_key,
         {{ postcode_key('postcode') }} as postcode_key,
@@ -178,7 +195,12 @@ with_variants as (
         nullif(concat_ws(' ', first_name_key, last_name_key), '') as full_name_key,
         split_part(email_key, '@', 1) as email_user,
         {{ name_variant('first_name_key') }} as first_name_variant,
-        {{ name_variant('last_name_key') }} as last_name_variant
+        {{ name_variant('last_name_key') }} as last_name_variant,
+        -- a chat handle and a mailbox name, letters and digits only, to compare with each other
+        nullif(regexp_replace(lower(handle), '[^a-z0-9]', '', 'g'), '') as handle_key,
+        nullif(regexp_replace(split_part(email_key, '@', 1), '[^a-z0-9]', '', 'g'), '') as mailbox_key,
+        -- the handle's letters in name-variant form, to compare with first+last or last+first name
+        {{ name_variant("regexp_replace(cdp_name_key(handle), ' ', '', 'g')") }} as handle_name_key
     from normalised
 ),
 
@@ -186,7 +208,9 @@ final as (
     select
         with_variants.*,
         -- nicknames and cross-language forms resolved through the first_name_aliases seed
-        coalesce(first_name_aliases.canonical_variant, with_variants.first_name_variant) as first_name_canonical
+        coalesce(first_name_aliases.canonical_variant, with_variants.first_name_variant) as first_name_canonical,
+        with_variants.first_name_variant || with_variants.last_name_variant as name_concat_key,
+        with_variants.last_name_variant || with_variants.first_name_variant as name_concat_reversed_key
     from with_variants
     left join first_name_aliases on with_variants.first_name_variant = first_name_aliases.alias_variant
 )
