@@ -7,8 +7,9 @@ steps:
 
 1. anchor records (at least two kinds of evidence, see matching.prepare) are clustered by
    connected components over the pairs at or above the threshold;
-2. every other record joins the cluster of its single best-scoring anchor match (at or
-   above the threshold); the rest are clustered among themselves.
+2. every other record joins the cluster of its single best-scoring anchor match when that
+   match is more likely than not (ATTACH_THRESHOLD); the rest are clustered among
+   themselves at the threshold.
 
 A thin record can therefore join a customer but never merge two.
 """
@@ -21,16 +22,22 @@ from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from matching.settings import UNIQUE_ID
 
+# A thin record joins its most likely customer when that is more likely than not: it cannot
+# merge customers, so a wrong attachment costs one record, not a merged profile.
+ATTACH_THRESHOLD = 0.5
 
-def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, threshold: float) -> str:
+
+def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, threshold: float,
+                    attach_threshold: float | None = None) -> str:
     """Cluster; ``edges`` has record_key_l, record_key_r, match_probability. Returns a table name
     with (record_key, cluster_id), cluster_id being the smallest record_key of the cluster."""
     left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
+    attach_threshold = min(threshold, ATTACH_THRESHOLD) if attach_threshold is None else attach_threshold
     con.execute(f"""
         create or replace table _edges_both_ways as
-        select {left} as a, {right} as b, match_probability from {edges} where match_probability >= {threshold}
+        select {left} as a, {right} as b, match_probability from {edges} where match_probability >= {attach_threshold}
         union all
-        select {right}, {left}, match_probability from {edges} where match_probability >= {threshold}
+        select {right}, {left}, match_probability from {edges} where match_probability >= {attach_threshold}
     """)
     named = _components(
         con,

@@ -16,8 +16,9 @@ UNIQUE_ID = "record_key"
 # Columns the model reads from the identity records.
 INPUT_COLUMNS = (
     UNIQUE_ID, "first_name_key", "last_name_key", "full_name_key", "first_name_variant", "last_name_variant",
-    "first_name_canonical", "birth_date", "email_key", "email_user", "phone_key", "postcode_key", "city_key",
-    "street_key", "handle_key", "mailbox_key", "handle_name_key", "name_concat_key", "name_concat_reversed_key",
+    "first_name_canonical", "last_name_as_first_canonical", "birth_date", "email_key", "email_user", "phone_key",
+    "postcode_key", "city_key", "street_key", "handle_key", "mailbox_key", "handle_name_key", "name_concat_key",
+    "name_concat_reversed_key",
 )
 
 
@@ -31,6 +32,7 @@ def _jw(column: str, threshold: float) -> str:
 FIRST_NAMES_CONFLICT = (
     "(first_name_canonical_l <> first_name_canonical_r"
     " and jaro_winkler_similarity(first_name_variant_l, first_name_variant_r) < 0.8"
+    " and length(first_name_variant_l) > 1 and length(first_name_variant_r) > 1"  # an initial conflicts with nothing
     " and coalesce(first_name_variant_l <> last_name_variant_r, true)"
     " and coalesce(last_name_variant_l <> first_name_variant_r, true))"
 )
@@ -57,12 +59,25 @@ def _name_comparison() -> cl.CustomComparison:
             cll.ExactMatchLevel("full_name_key").configure(tf_adjustment_column="full_name_key"),
             cll.CustomLevel(f"{fv}_l = {fv}_r and {lv}_l = {lv}_r", "same names, other transliteration"),
             cll.CustomLevel(f"{fv}_l = {lv}_r and {lv}_l = {fv}_r", "first and last name swapped"),
+            cll.CustomLevel(
+                f"(jaro_winkler_similarity({fv}_l, {lv}_r) >= 0.88 and jaro_winkler_similarity({lv}_l, {fv}_r) >= 0.88)"
+                f" or ({fc}_l = last_name_as_first_canonical_r and {lv}_l = {fv}_r)"
+                f" or ({fv}_l = {lv}_r and last_name_as_first_canonical_l = {fc}_r)",
+                "first and last name swapped, spelled differently or as a nickname",
+            ),
             cll.CustomLevel(f"{fc}_l = {fc}_r and {lv}_l = {lv}_r", "same last name, nickname of first name"),
             cll.CustomLevel(f"{_jw(fv, 0.9)} and {_jw(lv, 0.9)}", "both names similar (Jaro-Winkler >= 0.9)"),
             cll.CustomLevel(
-                f"{lv}_l = {lv}_r and ({_jw(fv, 0.8)} or {fv}_l is null or {fv}_r is null)",
-                "same last name, first name close or missing",
+                f"{lv}_l = {lv}_r and ({_jw(fv, 0.8)} or {fv}_l is null or {fv}_r is null"
+                f" or (least(length({fv}_l), length({fv}_r)) = 1 and {fv}_l[1] = {fv}_r[1]))",
+                "same last name, first name close, an initial or missing",
             ).configure(tf_adjustment_column=lv),
+            cll.CustomLevel(f"{_jw(fv, 0.8)} and {_jw(lv, 0.8)}", "both names roughly similar (Jaro-Winkler >= 0.8)"),
+            cll.CustomLevel(
+                f"{_jw(lv, 0.88)} and ({fv}_l is null or {fv}_r is null"
+                f" or (least(length({fv}_l), length({fv}_r)) = 1 and {fv}_l[1] = {fv}_r[1]))",
+                "similar last name, first name an initial or missing",
+            ),
             cll.CustomLevel(f"{fc}_l = {fc}_r", "same first name, last name differs").configure(
                 tf_adjustment_column=fc
             ),

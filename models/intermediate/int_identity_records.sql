@@ -122,15 +122,19 @@ unioned as (
     from messenger_conversations
 ),
 
+{#- titles as they come out of cdp_name_key: 'г-н' -> 'g n', 'г-жа' -> 'g zha', 'D-na' -> 'd na' -#}
+{%- set titles = 'mr|mrs|ms|miss|dr|gospodin|gospozha|g n|g zha|gn|gzha|dl|dna|d na|doamna|domnul|domn' -%}
+{#- a single word shaped like a Russian, Ukrainian or Romanian surname -#}
+{%- set surname_shape = '(ov|ev|in|ski|skiy|skii|sky|ova|eva|ina|skaya|aya|escu|eanu|ache|aru|iuc|uk|enko|ko)$' -%}
+
 titled as (
     select
         *,
-        regexp_matches({{ name_key('full_name') }}, '^(mr|mrs|ms|miss|dr|gospodin|gospozha|dl|dna|doamna|domnul) ')
-            as has_title,
+        regexp_matches({{ name_key('full_name') }}, '^({{ titles }}) ') as has_title,
         string_split(
             trim(regexp_replace(
                 {{ name_key('full_name') }},
-                '^((mr|mrs|ms|miss|dr|gospodin|gospozha|dl|dna|doamna|domnul) )+', ''
+                '^(({{ titles }}) )+', ''
             )),
             ' '
         ) as full_name_tokens,
@@ -141,19 +145,22 @@ titled as (
 
 name_parts as (
     -- a free-text name ('Ivan Petrov', 'Mrs Popescu', 'Lena') becomes first and last name:
-    -- two or more words give both; one word is a last name after a title, else a first
-    -- name; a chat handle that spells two words fills in when the display name does not
+    -- two or more words give both; one word is a last name after a title or when shaped
+    -- like a surname, else a first name; a chat handle that spells two words fills in
+    -- when the display name does not
     select
         *,
         case
             when len(full_name_tokens) >= 2 then full_name_tokens[1]
             when len(handle_tokens) >= 2 then handle_tokens[1]
-            when len(full_name_tokens) = 1 and not coalesce(has_title, false) then full_name_tokens[1]
+            when len(full_name_tokens) = 1 and not coalesce(has_title, false)
+                and not regexp_matches(full_name_tokens[1], '{{ surname_shape }}') then full_name_tokens[1]
         end as parsed_first_name,
         case
             when len(full_name_tokens) >= 2 then full_name_tokens[-1]
             when len(handle_tokens) >= 2 then handle_tokens[-1]
-            when len(full_name_tokens) = 1 and has_title then full_name_tokens[1]
+            when len(full_name_tokens) = 1
+                and (has_title or regexp_matches(full_name_tokens[1], '{{ surname_shape }}')) then full_name_tokens[1]
         end as parsed_last_name
     from titled
 ),
@@ -209,10 +216,14 @@ final as (
         with_variants.*,
         -- nicknames and cross-language forms resolved through the first_name_aliases seed
         coalesce(first_name_aliases.canonical_variant, with_variants.first_name_variant) as first_name_canonical,
+        -- the last name read as a first name, for records that swapped them ('Samina Lena')
+        coalesce(last_as_first.canonical_variant, with_variants.last_name_variant) as last_name_as_first_canonical,
         with_variants.first_name_variant || with_variants.last_name_variant as name_concat_key,
         with_variants.last_name_variant || with_variants.first_name_variant as name_concat_reversed_key
     from with_variants
     left join first_name_aliases on with_variants.first_name_variant = first_name_aliases.alias_variant
+    left join first_name_aliases as last_as_first
+        on with_variants.last_name_variant = last_as_first.alias_variant
 )
 
 select * from final
