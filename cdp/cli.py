@@ -42,7 +42,7 @@ def run(people: int, seed: int) -> int:
 
     defs = build_definitions()
     print(f"running Dagster job full_pipeline: {landing} -> {warehouse_path()}")
-    result = defs.get_job_def("full_pipeline").execute_in_process(
+    result = defs.resolve_job_def("full_pipeline").execute_in_process(
         instance=DagsterInstance.ephemeral(),
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         raise_on_error=False,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import great_expectations as gx
+from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from expectations.suites import SUITES, Suite
 
@@ -38,7 +39,9 @@ class SuiteOutcome:
 def validate(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteOutcome:
     """Validate one suite on a (read-only is enough) warehouse connection."""
     frame = con.execute(suite.query()).df()
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch = (context.data_sources.add_pandas(name="warehouse")
              .add_dataframe_asset(name=suite.name)
              .add_batch_definition_whole_dataframe("whole_table"))

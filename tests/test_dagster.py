@@ -28,7 +28,7 @@ def test_code_location_has_the_expected_pieces(defs):
 def test_full_pipeline_job_runs_and_a_rerun_adds_nothing(defs, cdp_paths, tmp_path):
     landing, warehouse = cdp_paths
     generate(landing, tmp_path / "truth.csv", people=150, seed=5)
-    job = defs.get_job_def("full_pipeline")
+    job = defs.resolve_job_def("full_pipeline")
 
     first = job.execute_in_process(instance=DagsterInstance.ephemeral(), raise_on_error=False)
     assert first.success

@@ -84,3 +84,34 @@ def test_threshold_must_be_a_probability():
 
 def test_empty_input_gives_empty_output():
     assert link_records(_records([]), threshold=0.9).num_rows == 0
+
+
+HOUSEHOLD = [
+    # Husband and wife sharing the family phone and address, and a till receipt with only that phone.
+    {"record_key": "crm:contacts:10", "first_name_key": "ion", "last_name_key": "rusu",
+     "birth_date": dt.date(1970, 1, 2), "phone_key": "+37369123456", "city_key": "chisinau",
+     "street_key": "stefan cel mare 1"},
+    {"record_key": "loyalty:members:10", "first_name_key": "ion", "last_name_key": "rusu",
+     "birth_date": dt.date(1970, 1, 2), "phone_key": "+37369123456", "email_key": "ion.rusu@mail.md"},
+    {"record_key": "crm:contacts:11", "first_name_key": "maria", "last_name_key": "rusu",
+     "birth_date": dt.date(1974, 6, 9), "phone_key": "+37369123456", "city_key": "chisinau",
+     "street_key": "stefan cel mare 1"},
+    {"record_key": "pos:receipts:12", "phone_key": "+37369123456"},
+]
+
+
+def test_household_members_sharing_phone_and_address_stay_apart():
+    linked = {r["record_key"]: r for r in link_records(_records(HOUSEHOLD), threshold=0.9).to_pylist()}
+    assert linked["crm:contacts:10"]["cluster_id"] == linked["loyalty:members:10"]["cluster_id"]
+    assert linked["crm:contacts:11"]["cluster_id"] != linked["crm:contacts:10"]["cluster_id"]
+
+
+def test_a_record_with_only_a_phone_never_merges_two_customers():
+    linked = {r["record_key"]: r for r in link_records(_records(HOUSEHOLD), threshold=0.9).to_pylist()}
+    receipt_cluster = linked["pos:receipts:12"]["cluster_id"]
+    assert len({linked[k]["cluster_id"] for k in linked}) >= 2
+    # it may join Ion's or Maria's customer, or stay alone, but it is never the glue between them
+    assert linked["crm:contacts:11"]["cluster_id"] != linked["crm:contacts:10"]["cluster_id"]
+    assert receipt_cluster in {linked["crm:contacts:10"]["cluster_id"], linked["crm:contacts:11"]["cluster_id"],
+                               "pos:receipts:12"}
+    assert linked["pos:receipts:12"]["match_confidence"] < 0.9  # two equally plausible owners
