@@ -93,12 +93,91 @@ def evaluate_warehouse(warehouse: Path, truth_path: Path) -> PairwiseScore:
         return score(con, "main.customer_crosswalk", "truth")
 
 
+def threshold_study(warehouse: Path, truth_path: Path, thresholds: list[float]) -> dict[str, PairwiseScore]:
+    """Re-match the warehouse's identity records at each threshold (pairs scored once) and
+    score each result, plus the deterministic baseline of exact e-mail or phone."""
+    from matching.predict import link_records_at
+
+    with duckdb.connect(str(warehouse), read_only=True) as source:
+        records = source.sql("select * from main.int_identity_records").to_arrow_table()
+    con = duckdb.connect()
+    quoted = str(truth_path).replace("'", "''")
+    con.execute(f"create table truth as select * from read_csv('{quoted}', all_varchar = true)")
+    con.register("records", records)
+    results = {}
+    for threshold, clusters in link_records_at(records, thresholds).items():
+        con.register("clusters", clusters)
+        con.execute("""create or replace table predicted as
+            select channel, entity, source_record_id, cluster_id as customer_id
+            from records join clusters using (record_key)""")
+        results[f"splink >= {threshold:g}"] = score(con, "predicted", "truth")
+    exact_contact_baseline(con, "records", "predicted")
+    results["exact e-mail or phone"] = score(con, "predicted", "truth")
+    return results
+
+
+def exact_contact_baseline(con: duckdb.DuckDBPyConnection, records: str, output: str) -> None:
+    """What a deterministic-rule CDP does: records sharing a canonical e-mail or an E.164
+    phone are one customer (transitively). Writes channel, entity, source_record_id,
+    customer_id to ``output``."""
+    con.execute(f"create or replace table {output} as " + _BASELINE_SQL.format(records=records))
+
+
+# Connected components over shared e-mails and phones: every record takes the smallest
+# record_key it can reach (a recursive union stops when no new (record, label) appears).
+_BASELINE_SQL = """
+    with recursive edges as (
+        select a.record_key as a, b.record_key as b from {records} a join {records} b
+            on a.email_key = b.email_key and a.record_key <> b.record_key
+        union
+        select a.record_key, b.record_key from {records} a join {records} b
+            on a.phone_key = b.phone_key and a.record_key <> b.record_key
+    ),
+    labels(record_key, label) as (
+        select record_key, record_key from {records}
+        union
+        select edges.b, labels.label from labels join edges on edges.a = labels.record_key
+    )
+    select r.channel, r.entity, r.source_record_id, min(labels.label) as customer_id
+    from {records} as r join labels using (record_key)
+    group by 1, 2, 3
+"""
+
+
+def write_chart(results: dict[str, PairwiseScore], path: Path) -> Path:
+    """Precision-recall chart (Vega-Lite HTML via Altair, which Splink already ships)."""
+    import altair as alt
+    import pandas as pd
+
+    frame = pd.DataFrame([{"method": name, "precision": r.precision, "recall": r.recall, "f1": r.f1}
+                          for name, r in results.items()])
+    chart = alt.Chart(frame).mark_point(filled=True, size=80).encode(
+        x=alt.X("recall", scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("precision", scale=alt.Scale(domain=[0, 1])),
+        color="method", tooltip=["method", "precision", "recall", "f1"],
+    ).properties(title="Pairwise precision and recall by match threshold", width=480, height=360)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    chart.save(str(path))
+    return path
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Pairwise precision/recall/F1 of the crosswalk.")
     parser.add_argument("--truth", type=Path, default=DEFAULT_TRUTH)
     parser.add_argument("--warehouse", type=Path, default=None, help="default: $CDP_WAREHOUSE")
+    parser.add_argument("--thresholds", type=lambda text: [float(t) for t in text.split(",")], default=None,
+                        help="also re-match at these thresholds, e.g. 0.5,0.8,0.9,0.95, and compare with the "
+                             "exact e-mail-or-phone baseline")
+    parser.add_argument("--chart", type=Path, default=Path("reports/precision_recall.html"))
     args = parser.parse_args(argv)
-    print(evaluate_warehouse(args.warehouse or warehouse_path(), args.truth).describe())
+    warehouse = args.warehouse or warehouse_path()
+    print("customer_crosswalk: " + evaluate_warehouse(warehouse, args.truth).describe())
+    if args.thresholds:
+        results = threshold_study(warehouse, args.truth, args.thresholds)
+        print(f"\n{'method':<24}{'precision':>10}{'recall':>10}{'F1':>10}{'customers':>11}")
+        for name, result in results.items():
+            print(f"{name:<24}{result.precision:>10.4f}{result.recall:>10.4f}{result.f1:>10.4f}{result.customers:>11,}")
+        print(f"\nchart: {write_chart(results, args.chart)}")
 
 
 if __name__ == "__main__":

@@ -49,11 +49,11 @@ def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, th
     )
     con.execute(f"""
         create or replace table _attached as
-        select e.a as {UNIQUE_ID}, arg_max(n.cluster_id, e.match_probability) as cluster_id
+        select e.a as {UNIQUE_ID}, n.cluster_id
         from _edges_both_ways as e
         join {records} as thin on thin.{UNIQUE_ID} = e.a and not thin.is_anchor
         join {named} as n on n.{UNIQUE_ID} = e.b
-        group by 1
+        qualify row_number() over (partition by e.a order by e.match_probability desc, n.cluster_id) = 1
     """)
     con.execute(f"""
         create or replace table _unattached as

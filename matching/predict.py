@@ -41,31 +41,46 @@ def link_records(records: pa.Table, threshold: float = DEFAULT_THRESHOLD,
     Returns an Arrow table: record_key, cluster_id (the smallest record_key of the
     cluster), cluster_size, best_match_probability, match_confidence.
     """
-    if not 0 < threshold < 1:
-        raise ValueError(f"match threshold must be between 0 and 1, got {threshold}")
+    return link_records_at(records, [threshold], model_path)[threshold]
+
+
+def link_records_at(records: pa.Table, thresholds: list[float],
+                    model_path: Path = MODEL_PATH) -> dict[float, pa.Table]:
+    """Score the candidate pairs once and cluster at each threshold (for threshold studies)."""
+    for threshold in thresholds:
+        if not 0 < threshold < 1:
+            raise ValueError(f"match threshold must be between 0 and 1, got {threshold}")
     con = duckdb.connect()
     try:
         n_records = load_records(con, records)
         if n_records == 0:
-            return _empty_result()
-        linker = Linker(DuckDBAPI(connection=con).register("identity_records"), str(model_path),
-                        log_level=logging.WARNING)
-        # The prior depends on the size of the file being matched, not the one trained on.
-        try:
-            linker.training.estimate_probability_two_random_records_match(
-                DETERMINISTIC_RULES, recall=DETERMINISTIC_RECALL)
-        except ValueError:  # tiny inputs where exact rules find "too many" matches: keep the trained prior
-            log.info("kept the trained prior: too few records to estimate it")
-        register_corrected_term_frequencies(linker, con, "identity_records")
-        predictions = linker.inference.predict(threshold_match_probability=min(CANDIDATE_FLOOR, threshold))
-        con.execute(f"create table scored_pairs as select {UNIQUE_ID}_l, {UNIQUE_ID}_r, match_probability "
-                    f"from {predictions.physical_name}")
-        membership = cluster_records(con, "identity_records", "scored_pairs", threshold)
+            return {threshold: _empty_result() for threshold in thresholds}
+        _score_pairs(con, model_path, floor=min(CANDIDATE_FLOOR, *thresholds))
         n_pairs = con.execute("select count(*) from scored_pairs").fetchall()[0][0]
         log.info("matched %d records: %d candidate pairs at or above %.2f", n_records, n_pairs, CANDIDATE_FLOOR)
-        return con.sql(_result_sql(membership, "scored_pairs", threshold)).to_arrow_table()
+        results = {}
+        for threshold in thresholds:
+            membership = cluster_records(con, "identity_records", "scored_pairs", threshold)
+            results[threshold] = con.sql(_result_sql(membership, "scored_pairs", threshold)).to_arrow_table()
+        return results
     finally:
         con.close()
+
+
+def _score_pairs(con: duckdb.DuckDBPyConnection, model_path: Path, floor: float) -> None:
+    """Create table scored_pairs (record_key_l, record_key_r, match_probability) from identity_records."""
+    linker = Linker(DuckDBAPI(connection=con).register("identity_records"), str(model_path),
+                    log_level=logging.WARNING)
+    # The prior depends on the size of the file being matched, not the one trained on.
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            DETERMINISTIC_RULES, recall=DETERMINISTIC_RECALL)
+    except ValueError:  # tiny inputs where exact rules find "too many" matches: keep the trained prior
+        log.info("kept the trained prior: too few records to estimate it")
+    register_corrected_term_frequencies(linker, con, "identity_records")
+    predictions = linker.inference.predict(threshold_match_probability=floor)
+    con.execute(f"create or replace table scored_pairs as select {UNIQUE_ID}_l, {UNIQUE_ID}_r, match_probability "
+                f"from {predictions.physical_name}")
 
 
 def _result_sql(membership: str, predictions: str, threshold: float) -> str:

@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from cdp.evaluate import score
+from cdp.evaluate import exact_contact_baseline, score
 
 
 def test_pairwise_scores_on_a_hand_checked_case():
@@ -41,3 +41,17 @@ def test_perfect_prediction_scores_one():
                 "from truth")
     result = score(con, "predicted", "truth")
     assert (result.precision, result.recall, result.f1, result.exact_clusters) == (1.0, 1.0, 1.0, 3)
+
+
+def test_exact_contact_baseline_links_transitively_through_email_and_phone():
+    con = duckdb.connect()
+    con.execute("""create table records as select * from (values
+        ('crm:contacts:a', 'crm', 'contacts', 'a', 'x@mail.ru', null),
+        ('loyalty:members:b', 'loyalty', 'members', 'b', 'x@mail.ru', '+40721000000'),
+        ('pos:receipts:c', 'pos', 'receipts', 'c', null, '+40721000000'),
+        ('crm:contacts:d', 'crm', 'contacts', 'd', 'y@mail.ru', '+40721999999')
+    ) t(record_key, channel, entity, source_record_id, email_key, phone_key)""")
+    exact_contact_baseline(con, "records", "predicted")
+    customers = dict(con.execute("select source_record_id, customer_id from predicted").fetchall())
+    assert customers["a"] == customers["b"] == customers["c"] == "crm:contacts:a"
+    assert customers["d"] == "crm:contacts:d"
