@@ -20,6 +20,7 @@ import duckdb
 from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
+from matching.overrides import enforce_cannot_links
 from matching.settings import UNIQUE_ID
 
 # A thin record joins its most likely customer when that is more likely than not: it cannot
@@ -28,9 +29,10 @@ ATTACH_THRESHOLD = 0.5
 
 
 def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, threshold: float,
-                    attach_threshold: float | None = None) -> str:
+                    attach_threshold: float | None = None, cannot_link: str | None = None) -> str:
     """Cluster; ``edges`` has record_key_l, record_key_r, match_probability. Returns a table name
-    with (record_key, cluster_id), cluster_id being the smallest record_key of the cluster."""
+    with (record_key, cluster_id), cluster_id being the smallest record_key of the cluster.
+    ``cannot_link`` names a table of record pairs that must end in different clusters."""
     left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
     attach_threshold = min(threshold, ATTACH_THRESHOLD) if attach_threshold is None else attach_threshold
     con.execute(f"""
@@ -78,6 +80,27 @@ def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, th
         select {UNIQUE_ID}, min({UNIQUE_ID}) over (partition by cluster_id) as cluster_id
         from all_members
     """)
+    if cannot_link is not None:
+        # the links clustering used: anchor-anchor at the threshold, each thin record's attachment
+        con.execute(f"""
+            create or replace table _used_links as
+            select e.a, e.b, e.match_probability from _edges_both_ways as e
+            join {records} as l on l.{UNIQUE_ID} = e.a and l.is_anchor
+            join {records} as r on r.{UNIQUE_ID} = e.b and r.is_anchor
+            where e.match_probability >= {threshold}
+            union all
+            select least(t.{UNIQUE_ID}, e.b), greatest(t.{UNIQUE_ID}, e.b), e.match_probability
+            from _attached as t
+            join _edges_both_ways as e on e.a = t.{UNIQUE_ID}
+            join {named} as n on n.{UNIQUE_ID} = e.b and n.cluster_id = t.cluster_id
+            qualify row_number() over (partition by t.{UNIQUE_ID} order by e.match_probability desc, e.b) = 1
+            union all
+            select e.a, e.b, e.match_probability from _edges_both_ways as e
+            semi join _unattached as l on l.{UNIQUE_ID} = e.a
+            semi join _unattached as r on r.{UNIQUE_ID} = e.b
+            where e.match_probability >= {threshold}
+        """)
+        enforce_cannot_links(con, "_membership", "_used_links", cannot_link)
     return "_membership"
 
 

@@ -21,6 +21,7 @@ import pyarrow as pa
 from splink import DuckDBAPI, Linker
 
 from matching.cluster import cluster_records
+from matching.overrides import apply_overrides
 from matching.prepare import load_records
 from matching.settings import DETERMINISTIC_RECALL, DETERMINISTIC_RULES, UNIQUE_ID
 from matching.term_frequencies import register_corrected_term_frequencies
@@ -35,17 +36,19 @@ CANDIDATE_FLOOR = 0.05
 
 
 def link_records(records: pa.Table, threshold: float = DEFAULT_THRESHOLD,
-                 model_path: Path = MODEL_PATH) -> pa.Table:
+                 model_path: Path = MODEL_PATH, overrides: pa.Table | None = None) -> pa.Table:
     """Cluster identity records into customers.
 
+    ``overrides`` (left_record_key, right_record_key, decision in must_link/cannot_link)
+    are human decisions applied on top of the model (see matching.overrides).
     Returns an Arrow table: record_key, cluster_id (the smallest record_key of the
     cluster), cluster_size, best_match_probability, match_confidence.
     """
-    return link_records_at(records, [threshold], model_path)[threshold]
+    return link_records_at(records, [threshold], model_path, overrides)[threshold]
 
 
-def link_records_at(records: pa.Table, thresholds: list[float],
-                    model_path: Path = MODEL_PATH) -> dict[float, pa.Table]:
+def link_records_at(records: pa.Table, thresholds: list[float], model_path: Path = MODEL_PATH,
+                    overrides: pa.Table | None = None) -> dict[float, pa.Table]:
     """Score the candidate pairs once and cluster at each threshold (for threshold studies)."""
     for threshold in thresholds:
         if not 0 < threshold < 1:
@@ -56,11 +59,13 @@ def link_records_at(records: pa.Table, thresholds: list[float],
         if n_records == 0:
             return {threshold: _empty_result() for threshold in thresholds}
         _score_pairs(con, model_path, floor=min(CANDIDATE_FLOOR, *thresholds))
+        cannot_link = apply_overrides(con, overrides, "scored_pairs")
         n_pairs = con.execute("select count(*) from scored_pairs").fetchall()[0][0]
         log.info("matched %d records: %d candidate pairs at or above %.2f", n_records, n_pairs, CANDIDATE_FLOOR)
         results = {}
         for threshold in thresholds:
-            membership = cluster_records(con, "identity_records", "scored_pairs", threshold)
+            membership = cluster_records(con, "identity_records", "scored_pairs", threshold,
+                                         cannot_link=cannot_link)
             results[threshold] = con.sql(_result_sql(membership, "scored_pairs", threshold)).to_arrow_table()
         return results
     finally:

@@ -115,3 +115,30 @@ def test_a_record_with_only_a_phone_never_merges_two_customers():
     assert receipt_cluster in {linked["crm:contacts:10"]["cluster_id"], linked["crm:contacts:11"]["cluster_id"],
                                "pos:receipts:12"}
     assert linked["pos:receipts:12"]["match_confidence"] < 0.9  # two equally plausible owners
+
+
+def _overrides(*rows: tuple[str, str, str]) -> pa.Table:
+    return pa.table({"left_record_key": [r[0] for r in rows], "right_record_key": [r[1] for r in rows],
+                     "decision": [r[2] for r in rows], "note": ["test"] * len(rows)})
+
+
+def test_cannot_link_keeps_two_records_apart_even_when_other_links_join_them():
+    overrides = _overrides(("webshop:accounts:1", "crm:contacts:1", "cannot_link"))
+    linked = {r["record_key"]: r for r in link_records(_records(PEOPLE), 0.9, overrides=overrides).to_pylist()}
+    assert linked["crm:contacts:1"]["cluster_id"] != linked["webshop:accounts:1"]["cluster_id"]
+    # the loyalty record, linked to both, stays with one of them
+    assert linked["loyalty:members:1"]["cluster_id"] in {
+        linked["crm:contacts:1"]["cluster_id"], linked["webshop:accounts:1"]["cluster_id"]}
+
+
+def test_must_link_joins_records_the_model_keeps_apart():
+    overrides = _overrides(("crm:contacts:2", "crm:contacts:3", "must_link"))
+    linked = {r["record_key"]: r for r in link_records(_records(PEOPLE), 0.9, overrides=overrides).to_pylist()}
+    assert linked["crm:contacts:2"]["cluster_id"] == linked["crm:contacts:3"]["cluster_id"]
+    assert linked["crm:contacts:2"]["cluster_id"] != linked["crm:contacts:1"]["cluster_id"]
+
+
+def test_overrides_naming_unknown_records_are_ignored():
+    overrides = _overrides(("crm:contacts:404", "crm:contacts:1", "must_link"))
+    linked = link_records(_records(PEOPLE), 0.9, overrides=overrides)
+    assert linked.num_rows == len(PEOPLE)

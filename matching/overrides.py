@@ -1,0 +1,105 @@
+"""Human decisions that overrule the model: must-link and cannot-link pairs of records.
+
+must_link: the pair is scored 1.0, so the two records end in one customer.
+cannot_link: the pair's own score is dropped, and after clustering every customer that
+still holds both records is rebuilt from its links strongest first, skipping any link that
+would bring a cannot-link pair together (so the weakest links between them are cut).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from matching.settings import UNIQUE_ID
+
+OVERRIDE_COLUMNS = ("left_record_key", "right_record_key", "decision")
+
+
+def apply_overrides(con: duckdb.DuckDBPyConnection, overrides: pa.Table | None, pairs: str) -> str | None:
+    """Rewrite the scored pairs by the overrides; returns the cannot-link table name, or None."""
+    if overrides is None or overrides.num_rows == 0:
+        return None
+    left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
+    con.register("overrides_input", overrides.select(list(OVERRIDE_COLUMNS)))
+    con.execute(f"""
+        create or replace table _overrides as
+        select distinct
+            least(left_record_key, right_record_key) as {left},
+            greatest(left_record_key, right_record_key) as {right},
+            decision
+        from overrides_input
+        where left_record_key <> right_record_key
+            and left_record_key in (select {UNIQUE_ID} from identity_records)
+            and right_record_key in (select {UNIQUE_ID} from identity_records)
+    """)
+    con.unregister("overrides_input")
+    con.execute(f"""
+        delete from {pairs} using _overrides
+        where least({pairs}.{left}, {pairs}.{right}) = _overrides.{left}
+          and greatest({pairs}.{left}, {pairs}.{right}) = _overrides.{right}
+    """)
+    con.execute(f"""
+        insert into {pairs} ({left}, {right}, match_probability)
+        select {left}, {right}, 1.0 from _overrides where decision = 'must_link'
+    """)
+    con.execute(f"create or replace table _cannot_link as select {left}, {right} from _overrides "
+                "where decision = 'cannot_link'")
+    return "_cannot_link"
+
+
+def enforce_cannot_links(con: duckdb.DuckDBPyConnection, membership: str, links: str, cannot_link: str) -> None:
+    """Split every cluster of ``membership`` that holds a cannot-link pair.
+
+    ``links`` (a, b, match_probability) are the links clustering used; they are replayed
+    strongest first within each offending cluster with a constrained union-find.
+    """
+    left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
+    offending = [row[0] for row in con.execute(f"""
+        select distinct ml.cluster_id from {cannot_link} as c
+        join {membership} as ml on ml.{UNIQUE_ID} = c.{left}
+        join {membership} as mr on mr.{UNIQUE_ID} = c.{right}
+        where ml.cluster_id = mr.cluster_id
+    """).fetchall()]
+    if not offending:
+        return
+    con.register("offending", pa.table({"cluster_id": offending}))
+    members = con.execute(f"select {UNIQUE_ID}, cluster_id from {membership} semi join offending using (cluster_id)"
+                          ).fetchall()
+    cluster_of = dict(members)
+    edges = con.execute(f"""
+        select a, b, match_probability from {links}
+        where a < b and a in (select {UNIQUE_ID} from {membership} semi join offending using (cluster_id))
+        order by match_probability desc, a, b
+    """).fetchall()
+    forbidden = con.execute(f"select {left}, {right} from {cannot_link}").fetchall()
+    con.unregister("offending")
+
+    parent = {record: record for record in cluster_of}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    apart = [(a, b) for a, b in forbidden if a in parent and b in parent]
+    for a, b, _probability in edges:
+        if b not in parent or cluster_of[a] != cluster_of[b]:
+            continue
+        root_a, root_b = find(a), find(b)
+        if root_a == root_b:
+            continue
+        if any({find(x), find(y)} == {root_a, root_b} for x, y in apart):
+            continue
+        parent[root_b] = root_a
+    components: dict[str, list[str]] = {}
+    for record in parent:
+        components.setdefault(find(record), []).append(record)
+    new_ids = {record: min(group) for group in components.values() for record in group}
+    con.register("split", pa.table({UNIQUE_ID: list(new_ids), "new_cluster_id": list(new_ids.values())}))
+    con.execute(f"""
+        update {membership} set cluster_id = split.new_cluster_id
+        from split where {membership}.{UNIQUE_ID} = split.{UNIQUE_ID}
+    """)
+    con.unregister("split")
