@@ -23,6 +23,7 @@ from splink import DuckDBAPI, Linker
 from matching.cluster import cluster_records
 from matching.overrides import apply_overrides
 from matching.prepare import load_records
+from matching.reports import blocking_counts
 from matching.settings import DETERMINISTIC_RECALL, DETERMINISTIC_RULES, UNIQUE_ID
 from matching.term_frequencies import register_corrected_term_frequencies
 
@@ -83,6 +84,7 @@ def _score_pairs(con: duckdb.DuckDBPyConnection, model_path: Path, floor: float)
     except ValueError:  # tiny inputs where exact rules find "too many" matches: keep the trained prior
         log.info("kept the trained prior: too few records to estimate it")
     register_corrected_term_frequencies(linker, con, "identity_records")
+    blocking_counts(linker, con.execute("select count(*) from identity_records").fetchall()[0][0])
     predictions = linker.inference.predict(threshold_match_probability=floor)
     con.execute(f"create or replace table scored_pairs as select {UNIQUE_ID}_l, {UNIQUE_ID}_r, match_probability "
                 f"from {predictions.physical_name}")

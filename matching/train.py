@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 import logging
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from splink import DuckDBAPI, Linker
 
 from matching.predict import MODEL_PATH
 from matching.prepare import load_records
+from matching.reports import write_training_reports
 from matching.settings import (
     DETERMINISTIC_RECALL,
     DETERMINISTIC_RULES,
@@ -39,7 +41,8 @@ U_FLOOR_SHARE = 0.05
 
 
 def train(records: pa.Table, out_path: Path = MODEL_PATH, seed: int = 42,
-          deterministic_recall: float = DETERMINISTIC_RECALL, rounds: int = 2) -> Path:
+          deterministic_recall: float = DETERMINISTIC_RECALL, rounds: int = 2,
+          reports_dir: Path | None = None) -> Path:
     """Train the model on identity records and write the model JSON to ``out_path``.
 
     Random sampling measures how often a level occurs among *all* random pairs, which
@@ -66,9 +69,25 @@ def train(records: pa.Table, out_path: Path = MODEL_PATH, seed: int = 42,
             _estimate_m(linker)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         linker.misc.save_model_to_json(str(out_path), overwrite=True)
+        if reports_dir is not None:
+            _write_reports(con, out_path, reports_dir)
     finally:
         con.close()
     return out_path
+
+
+def _write_reports(con: duckdb.DuckDBPyConnection, model_path: Path, reports_dir: Path) -> None:
+    """Charts need the intermediate columns, so score once more with them retained."""
+    model = json.loads(model_path.read_text(encoding="utf-8"))
+    model["retain_intermediate_calculation_columns"] = True
+    model["retain_matching_columns"] = True
+    linker = _linker(con, model)
+    register_corrected_term_frequencies(linker, con, "identity_records")
+    predictions = linker.inference.predict(threshold_match_probability=0.5)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.9)
+    n_records = con.execute("select count(*) from identity_records").fetchall()[0][0]
+    for path in write_training_reports(linker, predictions, clusters, reports_dir, n_records):
+        log.info("wrote %s", path)
 
 
 def _linker(con: duckdb.DuckDBPyConnection, model) -> Linker:
@@ -110,10 +129,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warehouse", type=Path, default=None, help="default: $CDP_WAREHOUSE")
     parser.add_argument("--out", type=Path, default=MODEL_PATH)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--reports", type=Path, default=Path("reports/matching"),
+                        help="where to write Splink's charts and the blocking counts")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     records = read_records(args.warehouse or warehouse_path())
-    path = train(records, args.out, seed=args.seed)
+    path = train(records, args.out, seed=args.seed, reports_dir=args.reports)
     print(f"trained on {records.num_rows} identity records; model written to {path}")
 
 

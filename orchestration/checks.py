@@ -1,6 +1,5 @@
 """Great Expectations suites as Dagster asset checks."""
 
-
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, asset_check
 
 from expectations.run import validate

@@ -1,5 +1,6 @@
 """Jobs: the full pipeline (load -> dbt incl. matching -> checks) and model training."""
 
+from pathlib import Path
 
 from dagster import AssetSelection, OpExecutionContext, define_asset_job, job, op
 
@@ -17,7 +18,7 @@ def train_matching_model(context: OpExecutionContext, warehouse: WarehouseResour
     from matching.train import read_records, train
 
     records = read_records(warehouse.warehouse_path)
-    path = train(records)
+    path = train(records, reports_dir=Path("reports/matching"))
     context.log.info(f"trained on {records.num_rows} identity records; saved {path}")
 
 

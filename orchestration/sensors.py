@@ -4,7 +4,6 @@ The cursor keeps each file's modification time and size; one run is requested fo
 files that are new since the last tick (the load itself skips content already loaded).
 """
 
-
 import hashlib
 import json
 

@@ -92,3 +92,22 @@ def test_great_expectations_suites_pass(built):
     outcomes = validate_warehouse(built["warehouse"])
     assert [o.suite for o in outcomes] == ["raw_crm_contacts", "mart_dim_customers", "mart_customer_crosswalk"]
     assert all(o.success for o in outcomes), [o.describe() for o in outcomes]
+
+
+def test_training_writes_a_usable_model_and_its_reports(built, tmp_path):
+    import json
+
+    from matching import link_records
+    from matching.train import read_records, train
+
+    records = read_records(built["warehouse"])
+    model = train(records, tmp_path / "model.json", reports_dir=tmp_path / "reports")
+    trained = json.loads(model.read_text())
+    assert 0 < trained["probability_two_random_records_match"] < 0.01
+    assert {c["output_column_name"] for c in trained["comparisons"]} >= {"name", "birth_date", "email", "phone"}
+    reports = {p.name for p in (tmp_path / "reports").iterdir()}
+    assert reports == {"match_weights.html", "m_u_parameters.html", "waterfall_examples.html",
+                       "cluster_studio.html", "blocking_rules.json"}
+    counts = json.loads((tmp_path / "reports/blocking_rules.json").read_text())
+    assert counts[-1]["cumulative_comparisons"] < records.num_rows * 20  # blocking stays bounded
+    assert link_records(records, 0.9, model_path=model).num_rows == records.num_rows

@@ -1,6 +1,5 @@
 """The dbt graph (staging, identity records, Splink matching, marts) as Dagster assets."""
 
-
 import os
 from collections.abc import Mapping
 from typing import Any

@@ -4,7 +4,6 @@ A single multi-asset (rather than one op per entity) keeps DuckDB's single write
 selecting a subset of entities loads only those.
 """
 
-
 from collections import defaultdict
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
