@@ -8,9 +8,15 @@ clusters as (
     select * from {{ ref('int_identity_clusters') }}
 ),
 
+current_customer_ids as (
+    select record_key, customer_id
+    from {{ ref('int_customer_id_assignments') }}
+    qualify row_number() over (partition by record_key order by assigned_at desc) = 1
+),
+
 final as (
     select
-        {{ customer_id('clusters.cluster_id') }} as customer_id,
+        current_customer_ids.customer_id,
         identity_records.channel,
         identity_records.entity,
         identity_records.source_record_id,
@@ -20,6 +26,7 @@ final as (
         clusters.cluster_size as customer_record_count
     from identity_records
     left join clusters on identity_records.record_key = clusters.record_key
+    left join current_customer_ids on identity_records.record_key = current_customer_ids.record_key
 )
 
 select * from final
