@@ -16,8 +16,8 @@ def model(dbt, session):
     clusters = dbt.ref("int_identity_clusters").to_arrow_table().select(["record_key", "cluster_id"])
     customer_of, issued_at = {}, {}
     if dbt.is_incremental:
-        for record_key, customer_id, issued in session.execute(f"""
-                select record_key, customer_id, customer_id_issued_at from {dbt.this}
+        for record_key, customer_id in session.execute(f"""
+                select record_key, customer_id from {dbt.this}
                 qualify row_number() over (partition by record_key order by assigned_at desc) = 1
                 """).fetchall():
             customer_of[record_key] = customer_id
