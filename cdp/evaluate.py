@@ -94,18 +94,22 @@ def evaluate_warehouse(warehouse: Path, truth_path: Path) -> PairwiseScore:
 
 
 def threshold_study(warehouse: Path, truth_path: Path, thresholds: list[float]) -> dict[str, PairwiseScore]:
-    """Re-match the warehouse's identity records at each threshold (pairs scored once) and
-    score each result, plus the deterministic baseline of exact e-mail or phone."""
+    """Re-match the warehouse's identity records at each threshold (pairs scored once, the
+    same overrides and deterministic links as dbt) and score each result, plus the baseline
+    of exact e-mail or phone."""
+    from matching.overrides import with_deterministic_links
     from matching.predict import link_records_at
 
     with duckdb.connect(str(warehouse), read_only=True) as source:
         records = source.sql("select * from main.int_identity_records").to_arrow_table()
+        overrides = with_deterministic_links(source.sql("select * from main.match_overrides").to_arrow_table(),
+                                             source.sql("select * from main.int_identity_links").to_arrow_table())
     con = duckdb.connect()
     quoted = str(truth_path).replace("'", "''")
     con.execute(f"create table truth as select * from read_csv('{quoted}', all_varchar = true)")
     con.register("records", records)
     results = {}
-    for threshold, clusters in link_records_at(records, thresholds).items():
+    for threshold, clusters in link_records_at(records, thresholds, overrides=overrides).items():
         con.register("clusters", clusters)
         con.execute("""create or replace table predicted as
             select channel, entity, source_record_id, cluster_id as customer_id

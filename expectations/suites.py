@@ -107,7 +107,7 @@ SUITES: dict[str, Suite] = {
                 E.ExpectColumnValuesToBeUnique(column="record_key"),
                 E.ExpectColumnValuesToNotBeNull(column="source_record_id"),
                 E.ExpectColumnValuesToBeInSet(
-                    column="channel", value_set=["crm", "loyalty", "webshop", "pos", "callcentre", "messenger"]
+                    column="channel", value_set=["crm", "loyalty", "webshop", "pos", "callcentre", "messenger", "web"]
                 ),
                 E.ExpectColumnValuesToBeBetween(column="match_confidence", min_value=0, max_value=1),
             ],

@@ -30,16 +30,19 @@ ATTACH_THRESHOLD = 0.5
 
 def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, threshold: float,
                     attach_threshold: float | None = None, cannot_link: str | None = None) -> str:
-    """Cluster; ``edges`` has record_key_l, record_key_r, match_probability. Returns a table name
+    """Cluster; ``edges`` has record_key_l, record_key_r, match_probability, is_forced (a must-link,
+    preferred over any scored pair when a thin record picks its customer). Returns a table name
     with (record_key, cluster_id), cluster_id being the smallest record_key of the cluster.
     ``cannot_link`` names a table of record pairs that must end in different clusters."""
     left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
     attach_threshold = min(threshold, ATTACH_THRESHOLD) if attach_threshold is None else attach_threshold
     con.execute(f"""
         create or replace table _edges_both_ways as
-        select {left} as a, {right} as b, match_probability from {edges} where match_probability >= {attach_threshold}
+        select {left} as a, {right} as b, match_probability, is_forced from {edges}
+        where match_probability >= {attach_threshold}
         union all
-        select {right}, {left}, match_probability from {edges} where match_probability >= {attach_threshold}
+        select {right}, {left}, match_probability, is_forced from {edges}
+        where match_probability >= {attach_threshold}
     """)
     named = _components(
         con,
@@ -55,7 +58,8 @@ def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, th
         from _edges_both_ways as e
         join {records} as thin on thin.{UNIQUE_ID} = e.a and not thin.is_anchor
         join {named} as n on n.{UNIQUE_ID} = e.b
-        qualify row_number() over (partition by e.a order by e.match_probability desc, n.cluster_id) = 1
+        qualify row_number() over (partition by e.a order by e.is_forced desc, e.match_probability desc,
+                                   n.cluster_id) = 1
     """)
     con.execute(f"""
         create or replace table _unattached as
@@ -80,6 +84,7 @@ def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, th
         select {UNIQUE_ID}, min({UNIQUE_ID}) over (partition by cluster_id) as cluster_id
         from all_members
     """)
+    _merge_along_forced_links(con, "_membership", edges)
     if cannot_link is not None:
         # the links clustering used: anchor-anchor at the threshold, each thin record's attachment
         con.execute(f"""
@@ -93,7 +98,8 @@ def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, th
             from _attached as t
             join _edges_both_ways as e on e.a = t.{UNIQUE_ID}
             join {named} as n on n.{UNIQUE_ID} = e.b and n.cluster_id = t.cluster_id
-            qualify row_number() over (partition by t.{UNIQUE_ID} order by e.match_probability desc, e.b) = 1
+            qualify row_number() over (partition by t.{UNIQUE_ID}
+                                       order by e.is_forced desc, e.match_probability desc, e.b) = 1
             union all
             select e.a, e.b, e.match_probability from _edges_both_ways as e
             semi join _unattached as l on l.{UNIQUE_ID} = e.a
@@ -102,6 +108,37 @@ def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, th
         """)
         enforce_cannot_links(con, "_membership", "_used_links", cannot_link)
     return "_membership"
+
+
+def _merge_along_forced_links(con: duckdb.DuckDBPyConnection, membership: str, edges: str) -> None:
+    """A must-link always holds: clusters joined by a forced pair become one, whatever their
+    records' evidence (a browser with no evidence of its own joins the account it logged into
+    even when that account is itself a thin record)."""
+    left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
+    con.execute(f"""
+        create or replace table _forced_cluster_pairs as
+        select distinct ml.cluster_id as {left}, mr.cluster_id as {right}, 1.0 as match_probability
+        from {edges} as e
+        join {membership} as ml on ml.{UNIQUE_ID} = e.{left}
+        join {membership} as mr on mr.{UNIQUE_ID} = e.{right}
+        where e.is_forced and ml.cluster_id <> mr.cluster_id
+    """)
+    if not con.execute("select count(*) from _forced_cluster_pairs").fetchall()[0][0]:
+        return
+    merged = _components(
+        con,
+        nodes=f"select distinct cluster_id as {UNIQUE_ID} from {membership}",
+        edges="select * from _forced_cluster_pairs",
+        threshold=1.0,
+    )
+    con.execute(f"""
+        create or replace table {membership} as
+        with relabelled as (
+            select m.{UNIQUE_ID}, g.cluster_id as group_id
+            from {membership} as m join {merged} as g on g.{UNIQUE_ID} = m.cluster_id
+        )
+        select {UNIQUE_ID}, min({UNIQUE_ID}) over (partition by group_id) as cluster_id from relabelled
+    """)
 
 
 def _components(con: duckdb.DuckDBPyConnection, nodes: str, edges: str, threshold: float) -> str:

@@ -16,6 +16,17 @@ from matching.settings import UNIQUE_ID
 OVERRIDE_COLUMNS = ("left_record_key", "right_record_key", "decision")
 
 
+def with_deterministic_links(overrides: pa.Table, links: pa.Table) -> pa.Table:
+    """Human overrides plus deterministic links (left_record_key, right_record_key) as must-links."""
+    schema = pa.schema([(name, pa.string()) for name in OVERRIDE_COLUMNS])
+    as_must_links = pa.table({
+        "left_record_key": links.column("left_record_key").cast(pa.string()),
+        "right_record_key": links.column("right_record_key").cast(pa.string()),
+        "decision": pa.array(["must_link"] * links.num_rows, pa.string()),
+    }, schema=schema)
+    return pa.concat_tables([overrides.select(list(OVERRIDE_COLUMNS)).cast(schema), as_must_links])
+
+
 def apply_overrides(con: duckdb.DuckDBPyConnection, overrides: pa.Table | None, pairs: str) -> str | None:
     """Rewrite the scored pairs by the overrides; returns the cannot-link table name, or None."""
     if overrides is None or overrides.num_rows == 0:
@@ -40,8 +51,8 @@ def apply_overrides(con: duckdb.DuckDBPyConnection, overrides: pa.Table | None, 
           and greatest({pairs}.{left}, {pairs}.{right}) = _overrides.{right}
     """)
     con.execute(f"""
-        insert into {pairs} ({left}, {right}, match_probability)
-        select {left}, {right}, 1.0 from _overrides where decision = 'must_link'
+        insert into {pairs} ({left}, {right}, match_probability, is_forced)
+        select {left}, {right}, 1.0, true from _overrides where decision = 'must_link'
     """)
     con.execute(f"create or replace table _cannot_link as select {left}, {right} from _overrides "
                 "where decision = 'cannot_link'")

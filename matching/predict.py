@@ -30,7 +30,7 @@ from matching.term_frequencies import register_corrected_term_frequencies
 log = logging.getLogger(__name__)
 
 MODEL_PATH = Path(__file__).parent / "model" / "splink_model.json"
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = 0.8
 # Pairs below this probability are not kept at all; between it and the clustering
 # threshold they only lower the confidence of the records involved.
 CANDIDATE_FLOOR = 0.05
@@ -86,8 +86,8 @@ def _score_pairs(con: duckdb.DuckDBPyConnection, model_path: Path, floor: float)
     register_corrected_term_frequencies(linker, con, "identity_records")
     blocking_counts(linker, con.execute("select count(*) from identity_records").fetchall()[0][0])
     predictions = linker.inference.predict(threshold_match_probability=floor)
-    con.execute(f"create or replace table scored_pairs as select {UNIQUE_ID}_l, {UNIQUE_ID}_r, match_probability "
-                f"from {predictions.physical_name}")
+    con.execute(f"create or replace table scored_pairs as select {UNIQUE_ID}_l, {UNIQUE_ID}_r, match_probability, "
+                f"false as is_forced from {predictions.physical_name}")
 
 
 def _result_sql(membership: str, predictions: str, threshold: float) -> str:

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from cdp.contract import ENTITIES, ENTITIES_BY_KEY, FILE_SUFFIXES
-from cdp.generate import TRUTH_ENTITIES, generate
+from cdp.generate import BROWSER_TRUTH, TRUTH_ENTITIES, generate
 from cdp.generate.__main__ import main
 
 N = 200
@@ -133,7 +133,10 @@ def test_ground_truth_complete_and_consistent(generated):
     by_entity: dict[str, set[str]] = defaultdict(set)
     for row in truth:
         by_entity[f"{row['channel']}/{row['entity']}"].add(row["source_record_id"])
+    browsers = by_entity.pop("/".join(BROWSER_TRUTH))
     assert set(by_entity) == set(TRUTH_ENTITIES)
+    anonymous_ids = {r["anonymous_id"] for r in _entity_rows(landing, "web/events")}
+    assert browsers and browsers <= anonymous_ids  # every owned browser shows up in the events
     pairs = [(r["channel"], r["entity"], r["source_record_id"]) for r in truth]
     assert len(pairs) == len(set(pairs)), "one truth row per record"
     for key, id_col in TRUTH_ENTITIES.items():

@@ -80,6 +80,23 @@ def test_segments_cover_exactly_the_buying_customers(con):
     assert segmented == buyers > 0
 
 
+def test_browsers_are_stitched_to_the_account_they_logged_into(con):
+    stitched = con.execute("""
+        select count(*), count(*) filter (where b.customer_id = a.customer_id)
+        from int_identity_links as l
+        join customer_crosswalk as b on b.record_key = l.left_record_key
+        join customer_crosswalk as a on a.record_key = l.right_record_key
+        where l.link_type = 'web login'""").fetchall()[0]
+    assert stitched[0] > 20
+    assert stitched[1] == stitched[0]
+    # and a browser that only logged in (no form) has nothing else that could have matched it
+    bare = con.execute("""select count(*) from int_identity_records r join int_identity_links l
+                          on l.left_record_key = r.record_key
+                          where r.channel = 'web' and r.email_key is null and r.full_name_key is null"""
+                       ).fetchall()[0][0]
+    assert bare > 0
+
+
 def test_match_quality_on_the_sample(built):
     # A regression guard at the level the model reaches today (see README, "Match quality").
     result = evaluate_warehouse(built["warehouse"], built["truth"])

@@ -21,7 +21,7 @@ from .channels import OUTPUTS, Emitter
 from .people import Population
 from .writer import CsvWriter, open_writer
 
-__all__ = ["generate", "FILE_TYPES", "TRUTH_COLUMNS", "TRUTH_ENTITIES"]
+__all__ = ["generate", "BROWSER_TRUTH", "FILE_TYPES", "TRUTH_COLUMNS", "TRUTH_ENTITIES"]
 
 # file type per entity: every landing format is exercised
 FILE_TYPES = {
@@ -55,6 +55,9 @@ TRUTH_ENTITIES = {
     "email/messages": "message_id",
     "sms/messages": "message_id",
 }
+# Browsers are not an export of their own: a browser is the anonymous_id of web/events, and
+# the truth names its owner (channel "web", entity "browsers", source_record_id = anonymous_id).
+BROWSER_TRUTH = ("web", "browsers")
 SPAN_DAYS = 3 * 365
 CHUNK_PEOPLE = 10_000
 _NOT_SHUFFLED = ("webshop/order_lines", "pos/receipt_lines", "truth")

@@ -110,6 +110,7 @@ class Emitter:
             "call": ("CL", 9), "conv": ("CV", 9), "consent": ("CE", 10),
         }
         self.ids = {k: Ids(prefix, digits, rng) for k, (prefix, digits) in ids.items()}
+        self._browsers_in_truth: set[str] = set()
         self._campaigns(span_days)
         self._stores()
 
@@ -326,10 +327,10 @@ class Emitter:
             if ph:
                 seen_phones.append((ph, None, t, "webshop_checkout"))
             self._session(browsers[int(rng.random() * len(browsers))], "" if guest else acc_id, t - 600,
-                          [line[0] for line in lines])
+                          [line[0] for line in lines], owner=p)
         for _ in range(int(rng.random() * 3)):  # browsing without buying
             self._session(browsers[int(rng.random() * len(browsers))], acc_id if rng.random() < 0.3 else "",
-                          self.when(since), [])
+                          self.when(since), [], owner=p)
         if rng.random() < 0.05:
             self._feedback(p, since, seen_emails, browsers[0])
 
@@ -337,8 +338,16 @@ class Emitter:
         h = f"{self.rng.getrandbits(128):032x}"
         return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{h[16:20]}-{h[20:]}"
 
-    def _session(self, anon: str, account_id: str, t: int, skus: list[str]) -> None:
+    def _browser_truth(self, anon: str, owner) -> None:
+        """The first time a person's browser shows up in web/events, record who owns it."""
+        if anon not in self._browsers_in_truth:
+            self._browsers_in_truth.add(anon)
+            self.truth(("web", "browsers"), anon, owner)
+
+    def _session(self, anon: str, account_id: str, t: int, skus: list[str], owner=None) -> None:
         rng = self.rng
+        if owner is not None:
+            self._browser_truth(anon, owner)
         ev = self.buf["web/events"]
         ids = self.ids["wev"]
         t = max(t, 0)
@@ -367,7 +376,9 @@ class Emitter:
         first, last = R.name(p, rng, st)
         t = self.when(since)
         msg = FEEDBACK[int(rng.random() * len(FEEDBACK))]
-        self.buf["web/events"].append((self.ids["wev"].next(), anon or self._anon_id(), "", "feedback_form",
+        anon = anon or self._anon_id()
+        self._browser_truth(anon, p)
+        self.buf["web/events"].append((self.ids["wev"].next(), anon, "", "feedback_form",
                                        self.ts(t), "https://shop.example.com/contact", "", em,
                                        f"{first} {last}".strip(), msg))
         if em:

@@ -1,5 +1,6 @@
 -- One row per source record that identifies a person, with normalised matching keys
--- beside the original values. Transactions that carry their own identity (guest orders,
+-- beside the original values. Web browsers (anonymous ids) count when they logged in or
+-- sent a form; their login links them to the account in int_identity_links. Transactions that carry their own identity (guest orders,
 -- receipts where the cashier typed a phone) are identity records too; transactions that
 -- point at an identity record (an order's account_id, a receipt's loyalty card) are not.
 
@@ -31,6 +32,10 @@ callcentre_calls as (
 
 messenger_conversations as (
     select * from {{ ref('stg_messenger__conversations') }}
+),
+
+web_browsers as (
+    select * from {{ ref('int_web_browsers') }}
 ),
 
 first_name_aliases as (
@@ -120,6 +125,18 @@ unioned as (
         null, null, null, null, null, null,
         started_at, coalesce(last_message_at, started_at), handle
     from messenger_conversations
+
+    union all
+
+    select
+        {{ record_key('web', 'browsers', 'anonymous_id') }},
+        'web', 'browsers', anonymous_id,
+        null, null, form_name, form_email, null, null,
+        null, null, null, null, null, null,
+        first_seen_at, last_seen_at, null
+    from web_browsers
+    -- a browser says who someone is when it logged in or sent a feedback form
+    where logged_in_account_id is not null or form_email is not null or form_name is not null
 ),
 
 {#- titles as they come out of cdp_name_key: 'г-н' -> 'g n', 'г-жа' -> 'g zha', 'D-na' -> 'd na' -#}
