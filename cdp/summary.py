@@ -6,10 +6,8 @@ from pathlib import Path
 
 import duckdb
 
-EXAMPLE_QUERY = (
-    "select customer_id, full_name, city, channels, order_count, revenue\n"
-    "    from dim_customers order by revenue desc limit 5;"
-)
+EXAMPLE_QUERY = ("select customer_id, full_name, city, channels, order_count, revenue "
+                 "from dim_customers order by revenue desc limit 5")
 
 
 def print_summary(warehouse: Path, truth: Path | None) -> None:
@@ -41,7 +39,8 @@ def print_summary(warehouse: Path, truth: Path | None) -> None:
         print("\nmatch quality against the sample's ground truth:")
         print("  " + evaluate_warehouse(warehouse, truth).describe())
     print(f"\nwarehouse: {warehouse.resolve()}")
-    print(f"try:  duckdb -readonly {warehouse} \"{EXAMPLE_QUERY}\"")
+    print("try:  .venv/bin/python -c \"import duckdb; "
+          f"duckdb.connect('{warehouse}', read_only=True).sql('{EXAMPLE_QUERY}').show()\"")
 
 
 def _exists(con, schema: str, table: str) -> bool:
