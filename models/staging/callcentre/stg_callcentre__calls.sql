@@ -39,12 +39,7 @@ renamed as (
 -- the same call_id can arrive in several batches: keep the latest version by started_at, then by load time
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by call_id
-        order by started_at desc nulls last, loaded_at desc, source_row_number desc
-    ) = 1
+    {{ latest_version('renamed', 'call_id', 'started_at') }}
 
 ),
 

@@ -36,12 +36,7 @@ renamed as (
 -- the same consent_event_id can arrive in several batches: keep the latest version by occurred_at, then by load time
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by consent_event_id
-        order by occurred_at desc nulls last, loaded_at desc, source_row_number desc
-    ) = 1
+    {{ latest_version('renamed', 'consent_event_id', 'occurred_at') }}
 
 ),
 

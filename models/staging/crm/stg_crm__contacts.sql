@@ -42,12 +42,7 @@ renamed as (
 -- the same contact_id can arrive in several batches: keep the latest version by updated_at, then by load time
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by contact_id
-        order by updated_at desc nulls last, loaded_at desc, source_row_number desc
-    ) = 1
+    {{ latest_version('renamed', 'contact_id', 'updated_at') }}
 
 ),
 

@@ -43,12 +43,7 @@ renamed as (
 -- the same member_id can arrive in several batches: keep the latest version by load time
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by member_id
-        order by loaded_at desc, source_row_number desc
-    ) = 1
+    {{ latest_version('renamed', 'member_id') }}
 
 ),
 

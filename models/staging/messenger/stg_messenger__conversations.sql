@@ -38,12 +38,7 @@ renamed as (
 -- the same conversation_id can arrive in several batches: keep the latest version by last_message_at, then by load time
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by conversation_id
-        order by last_message_at desc nulls last, loaded_at desc, source_row_number desc
-    ) = 1
+    {{ latest_version('renamed', 'conversation_id', 'last_message_at') }}
 
 ),
 

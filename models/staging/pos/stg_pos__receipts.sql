@@ -38,12 +38,7 @@ renamed as (
 -- the same receipt_id can arrive in several batches: keep the latest version by purchased_at, then by load time
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by receipt_id
-        order by purchased_at desc nulls last, loaded_at desc, source_row_number desc
-    ) = 1
+    {{ latest_version('renamed', 'receipt_id', 'purchased_at') }}
 
 ),
 

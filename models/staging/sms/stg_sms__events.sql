@@ -33,12 +33,7 @@ renamed as (
 -- the same event_id can arrive in several batches: keep the latest version by occurred_at, then by load time
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by event_id
-        order by occurred_at desc nulls last, loaded_at desc, source_row_number desc
-    ) = 1
+    {{ latest_version('renamed', 'event_id', 'occurred_at') }}
 
 ),
 

@@ -33,12 +33,7 @@ renamed as (
 -- the same message_id can arrive in several batches: keep the latest version by sent_at, then by load time
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by message_id
-        order by sent_at desc nulls last, loaded_at desc, source_row_number desc
-    ) = 1
+    {{ latest_version('renamed', 'message_id', 'sent_at') }}
 
 ),
 

@@ -42,12 +42,7 @@ renamed as (
 -- the same account_id can arrive in several batches: keep the latest version by last_login_at, then by load time
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by account_id
-        order by last_login_at desc nulls last, loaded_at desc, source_row_number desc
-    ) = 1
+    {{ latest_version('renamed', 'account_id', 'last_login_at') }}
 
 ),
 

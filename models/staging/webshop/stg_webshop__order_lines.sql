@@ -41,12 +41,7 @@ renamed as (
 -- the same order_line_id can arrive in several batches: keep the latest version by load time
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by order_line_id
-        order by loaded_at desc, source_row_number desc
-    ) = 1
+    {{ latest_version('renamed', 'order_line_id') }}
 
 ),
 

@@ -46,12 +46,7 @@ renamed as (
 -- the same order_id can arrive in several batches: keep the latest version by ordered_at, then by load time
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (
-        partition by order_id
-        order by ordered_at desc nulls last, loaded_at desc, source_row_number desc
-    ) = 1
+    {{ latest_version('renamed', 'order_id', 'ordered_at') }}
 
 ),
 
