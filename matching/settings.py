@@ -78,6 +78,8 @@ def _name_comparison() -> cl.CustomComparison:
                 f" or (least(length({fv}_l), length({fv}_r)) = 1 and {fv}_l[1] = {fv}_r[1]))",
                 "similar last name, first name an initial or missing",
             ),
+            cll.CustomLevel(f"{fc}_l = {fc}_r and ({lv}_l is null or {lv}_r is null)",
+                            "same first name, last name missing").configure(tf_adjustment_column=fc),
             cll.CustomLevel(f"{fc}_l = {fc}_r", "same first name, last name differs").configure(
                 tf_adjustment_column=fc
             ),
