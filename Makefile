@@ -10,7 +10,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export CDP_LANDING_DIR ?= data/landing
 export CDP_WAREHOUSE ?= data/warehouse.duckdb
 
-.PHONY: run test setup lint dagster dbt-build evaluate check train clean
+.PHONY: run test setup lint dagster dbt-build evaluate check train bench clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ check: setup
 
 train: setup
 	$(BIN)/cdp train
+
+# Speed, memory and quality at scale: make bench PEOPLE=250000 (about 4 identity records a person)
+PEOPLE ?= 25000
+bench: setup
+	$(BIN)/python -m cdp.bench --people $(PEOPLE)
 
 clean:
 	rm -rf data target logs .pytest_cache
