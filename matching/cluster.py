@@ -85,6 +85,7 @@ def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, th
         from all_members
     """)
     _merge_along_forced_links(con, "_membership", edges)
+    cannot_link = _with_birth_date_conflicts(con, records, "_membership", edges, cannot_link)
     if cannot_link is not None:
         # the links clustering used: anchor-anchor at the threshold, each thin record's attachment
         con.execute(f"""
@@ -108,6 +109,38 @@ def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, th
         """)
         enforce_cannot_links(con, "_membership", "_used_links", cannot_link)
     return "_membership"
+
+
+def _with_birth_date_conflicts(con: duckdb.DuckDBPyConnection, records: str, membership: str, edges: str,
+                               cannot_link: str | None) -> str | None:
+    """People do not change their birth date: two records of one cluster whose birth dates
+    differ by more than a typo (one digit, day and month swapped) are kept apart like a
+    human cannot-link. This is what stops chains of namesakes (Andrei Popescu, born 1965,
+    linked through a look-alike to Andrei Popescu, born 1988) at scale."""
+    left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
+    con.execute(f"""
+        create or replace table _birth_date_conflicts as
+        with dated as (
+            select m.cluster_id, r.{UNIQUE_ID}, r.birth_date
+            from {membership} as m join {records} as r using ({UNIQUE_ID})
+            where r.birth_date is not null
+        )
+        select a.{UNIQUE_ID} as {left}, b.{UNIQUE_ID} as {right}
+        from dated as a join dated as b on a.cluster_id = b.cluster_id and a.{UNIQUE_ID} < b.{UNIQUE_ID}
+        where a.birth_date <> b.birth_date
+            and not exists (  -- a must-link (a person's decision, a login) overrules the dates
+                select 1 from {edges} as e
+                where e.is_forced and least(e.{left}, e.{right}) = a.{UNIQUE_ID}
+                    and greatest(e.{left}, e.{right}) = b.{UNIQUE_ID}
+            )
+            and not (day(a.birth_date) = month(b.birth_date) and month(a.birth_date) = day(b.birth_date)
+                     and year(a.birth_date) = year(b.birth_date))
+            and damerau_levenshtein(strftime(a.birth_date, '%Y%m%d'), strftime(b.birth_date, '%Y%m%d')) > 1
+        {f"union select {left}, {right} from {cannot_link}" if cannot_link else ""}
+    """)
+    if not con.execute("select count(*) from _birth_date_conflicts").fetchall()[0][0]:
+        return cannot_link
+    return "_birth_date_conflicts"
 
 
 def _merge_along_forced_links(con: duckdb.DuckDBPyConnection, membership: str, edges: str) -> None:

@@ -38,11 +38,15 @@ FIRST_NAMES_CONFLICT = (
 )
 
 
-def _shared_unless_household(condition: str, label: str) -> list:
+def _shared_unless_household(condition: str, label: str, tf_column: str | None = None) -> list:
     """An agreement level split in two: household members share contact points and
-    addresses, so agreement between records with conflicting first names is weaker evidence."""
+    addresses, so agreement between records with conflicting first names is weaker evidence.
+    The first level is weighed by the rarity of the shared value (term frequencies)."""
+    shared = cll.CustomLevel(f"{condition} and not coalesce({FIRST_NAMES_CONFLICT}, false)", label)
+    if tf_column:
+        shared = shared.configure(tf_adjustment_column=tf_column, disable_tf_exact_match_detection=True)
     return [
-        cll.CustomLevel(f"{condition} and not coalesce({FIRST_NAMES_CONFLICT}, false)", label),
+        shared,
         cll.CustomLevel(f"{condition} and coalesce({FIRST_NAMES_CONFLICT}, false)",
                         f"{label}, first names conflict (household?)"),
     ]
@@ -114,14 +118,12 @@ def _birth_date_comparison() -> cl.CustomComparison:
 
 
 def _phone_comparison() -> cl.CustomComparison:
-    # No term-frequency adjustment: in a dedupe a person's own records repeat their number,
-    # which would make the most reliable phones look "common".
     return cl.CustomComparison(
         output_column_name="phone",
         comparison_description="phone number (E.164)",
         comparison_levels=[
             cll.NullLevel("phone_key"),
-            *_shared_unless_household("phone_key_l = phone_key_r", "same phone"),
+            *_shared_unless_household("phone_key_l = phone_key_r", "same phone", tf_column="phone_key"),
             cll.CustomLevel("damerau_levenshtein(phone_key_l, phone_key_r) <= 1", "one digit different"),
             cll.ElseLevel(),
         ],
@@ -134,7 +136,7 @@ def _email_comparison() -> cl.CustomComparison:
         comparison_description="e-mail (canonical form)",
         comparison_levels=[
             cll.NullLevel("email_key"),
-            *_shared_unless_household("email_key_l = email_key_r", "same e-mail"),
+            *_shared_unless_household("email_key_l = email_key_r", "same e-mail", tf_column="email_key"),
             # 'elena_smirnova' at two providers is often two Elena Smirnovas: weigh by rarity
             cll.CustomLevel("email_user_l = email_user_r", "same mailbox name, other domain").configure(
                 tf_adjustment_column="email_user"
@@ -185,7 +187,7 @@ def _address_comparison() -> cl.CustomComparison:
              "is_null_level": True},
             *_shared_unless_household(
                 "street_key_l = street_key_r and (postcode_key_l = postcode_key_r or city_key_l = city_key_r)",
-                "same street address",
+                "same street address", tf_column="street_key",
             ),
             *_shared_unless_household(
                 f"{_jw('street_key', 0.88)} and (postcode_key_l = postcode_key_r or city_key_l = city_key_r)",

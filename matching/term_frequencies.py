@@ -5,7 +5,12 @@ chance that a *different* person's record carries it. In a customer file a perso
 several records, so a name only one person has still shows up in (say) three records and
 looks three times as common as it is; at a few thousand people that makes every name look
 common. We subtract the expected number of the person's own records carrying the value: the
-record itself and, from the prior, about prior x (N - 1) x SAME_VALUE_SHARE others.
+record itself and, from the prior, about prior x (N - 1) x m others (m: how often two
+records of one person agree on the column, from the model).
+
+Because the tables are computed on the file being matched, exact agreement on a phone,
+an e-mail or a street weighs what it should at that file's size, not at the size of
+the file the model was trained on.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from __future__ import annotations
 import duckdb
 from splink import DuckDBAPI, Linker
 
-TF_COLUMNS = ("full_name_key", "last_name_variant", "first_name_canonical", "city_key", "email_user")
-# Share of a person's other records that spell a value exactly the same (typos, nicknames
-# and other transliterations spell it differently).
+TF_COLUMNS = ("full_name_key", "last_name_variant", "first_name_canonical", "city_key", "email_user",
+              "email_key", "phone_key", "street_key")
+# Share of a person's other records that carry a value exactly the same, when the model does
+# not say (it does: the m-probability of the level that uses the column's term frequencies).
 SAME_VALUE_SHARE = 0.5
 # A value seen only on one person's records may still belong to someone else outside the
 # file; count it as this many records of other people rather than none.
@@ -23,12 +29,13 @@ MIN_OTHER_RECORDS = 0.1
 
 
 def register_corrected_term_frequencies(linker: Linker, con: duckdb.DuckDBPyConnection, table: str) -> None:
-    prior = linker.misc.save_model_to_json()["probability_two_random_records_match"]
+    model = linker.misc.save_model_to_json()
+    prior = model["probability_two_random_records_match"]
     n_records = con.execute(f"select count(*) from {table}").fetchall()[0][0]
-    # the record itself plus its person's other records that spell the value the same way
-    own_records = 1 + prior * max(n_records - 1, 0) * SAME_VALUE_SHARE
     db_api = DuckDBAPI(connection=con)
     for column in TF_COLUMNS:
+        # the record itself plus its person's other records that carry the same value
+        own_records = 1 + prior * max(n_records - 1, 0) * _same_value_share(model, column)
         tf_table = f"_tf_corrected_{column}"
         con.execute(f"""
             create or replace table {tf_table} as
@@ -37,3 +44,10 @@ def register_corrected_term_frequencies(linker: Linker, con: duckdb.DuckDBPyConn
             from {table} where {column} is not null group by 1
         """)
         linker.table_management.register_term_frequency_lookup(db_api.register(tf_table), column)
+
+
+def _same_value_share(model: dict, column: str) -> float:
+    shares = [level["m_probability"] for comparison in model["comparisons"]
+              for level in comparison["comparison_levels"]
+              if level.get("tf_adjustment_column") == column and level.get("m_probability")]
+    return max(shares) if shares else SAME_VALUE_SHARE
