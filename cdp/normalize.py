@@ -35,9 +35,15 @@ def name_key(value: str | None) -> str | None:
 
     'Евгений' -> 'evgeniy', 'Наталья' -> 'natalya', 'Ștefan' -> 'stefan', "O'Neil-Smith" -> 'oneil smith'.
     """
+    return _ascii_words(value, _NOT_LETTER)
+
+
+def _ascii_words(value: str | None, not_allowed: re.Pattern) -> str | None:
+    """Transliterate to lower-case ASCII, drop apostrophes, turn other disallowed characters
+    into single spaces; None for nothing left."""
     if value is None:
         return None
-    text = _SPACES.sub(" ", _NOT_LETTER.sub(" ", _APOSTROPHES.sub("", anyascii(value).lower()))).strip()
+    text = _SPACES.sub(" ", not_allowed.sub(" ", _APOSTROPHES.sub("", anyascii(value).lower()))).strip()
     return text or None
 
 
@@ -77,10 +83,7 @@ def name_variant_key(value: str | None) -> str | None:
 @lru_cache(maxsize=262_144)
 def text_key(value: str | None) -> str | None:
     """Like ``name_key`` but keeps digits: for streets, house numbers and postcodes."""
-    if value is None:
-        return None
-    text = _SPACES.sub(" ", _NOT_LETTER_OR_DIGIT.sub(" ", anyascii(value).lower())).strip()
-    return text or None
+    return _ascii_words(value, _NOT_LETTER_OR_DIGIT)
 
 
 @lru_cache(maxsize=16_384)
