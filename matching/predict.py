@@ -59,7 +59,7 @@ def link_records_at(records: pa.Table, thresholds: list[float], model_path: Path
         n_records = load_records(con, records)
         if n_records == 0:
             return {threshold: _empty_result() for threshold in thresholds}
-        _score_pairs(con, model_path, floor=min(CANDIDATE_FLOOR, *thresholds))
+        _score_pairs(con, model_path, n_records, floor=min(CANDIDATE_FLOOR, *thresholds))
         cannot_link = apply_overrides(con, overrides, "scored_pairs")
         n_pairs = con.execute("select count(*) from scored_pairs").fetchall()[0][0]
         log.info("matched %d records: %d candidate pairs at or above %.2f", n_records, n_pairs, CANDIDATE_FLOOR)
@@ -73,7 +73,7 @@ def link_records_at(records: pa.Table, thresholds: list[float], model_path: Path
         con.close()
 
 
-def _score_pairs(con: duckdb.DuckDBPyConnection, model_path: Path, floor: float) -> None:
+def _score_pairs(con: duckdb.DuckDBPyConnection, model_path: Path, n_records: int, floor: float) -> None:
     """Create table scored_pairs (record_key_l, record_key_r, match_probability) from identity_records."""
     linker = Linker(DuckDBAPI(connection=con).register("identity_records"), str(model_path),
                     log_level=logging.WARNING)
@@ -84,7 +84,7 @@ def _score_pairs(con: duckdb.DuckDBPyConnection, model_path: Path, floor: float)
     except ValueError:  # tiny inputs where exact rules find "too many" matches: keep the trained prior
         log.info("kept the trained prior: too few records to estimate it")
     register_corrected_term_frequencies(linker, con, "identity_records")
-    blocking_counts(linker, con.execute("select count(*) from identity_records").fetchall()[0][0])
+    blocking_counts(linker, n_records)
     predictions = linker.inference.predict(threshold_match_probability=floor)
     con.execute(f"create or replace table scored_pairs as select {UNIQUE_ID}_l, {UNIQUE_ID}_r, match_probability, "
                 f"false as is_forced from {predictions.physical_name}")
