@@ -7,8 +7,6 @@ the tests then read it.
 from __future__ import annotations
 
 import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -17,9 +15,7 @@ from cdp.evaluate import evaluate_warehouse
 from cdp.generate import generate
 from cdp.ingest import load_landing
 from expectations.run import validate_warehouse
-from tests.conftest import PROJECT_ROOT, dbt_env
-
-DBT = str(Path(sys.executable).parent / "dbt")
+from tests.conftest import DBT, PROJECT_ROOT, dbt_env
 
 
 @pytest.fixture(scope="module")

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
 from cdp.generate import generate
 from cdp.ingest import load_landing
-from tests.conftest import PROJECT_ROOT, dbt_env
-
-DBT = str(Path(sys.executable).parent / "dbt")
+from tests.conftest import DBT, PROJECT_ROOT, dbt_env
 
 
 def _build(warehouse: Path, tmp: Path) -> None:
