@@ -55,6 +55,8 @@ def _shared_unless_household(condition: str, label: str, tf_column: str | None =
 def _name_comparison() -> cl.CustomComparison:
     """First and last name together, so swapped names, nicknames and married-name changes get their own levels."""
     fv, lv, fc = "first_name_variant", "last_name_variant", "first_name_canonical"
+    last_missing_or_initial = (f"({lv}_l is null or {lv}_r is null"
+                               f" or (least(length({lv}_l), length({lv}_r)) = 1 and {lv}_l[1] = {lv}_r[1]))")
     return cl.CustomComparison(
         output_column_name="name",
         comparison_description="first and last name",
@@ -82,8 +84,11 @@ def _name_comparison() -> cl.CustomComparison:
                 f" or (least(length({fv}_l), length({fv}_r)) = 1 and {fv}_l[1] = {fv}_r[1]))",
                 "similar last name, first name an initial or missing",
             ),
-            cll.CustomLevel(f"{fc}_l = {fc}_r and ({lv}_l is null or {lv}_r is null)",
-                            "same first name, last name missing").configure(tf_adjustment_column=fc),
+            cll.CustomLevel(f"{fc}_l = {fc}_r and {last_missing_or_initial}",
+                            "same first name, last name missing or an initial").configure(tf_adjustment_column=fc),
+            # a caller or chat display name: 'Adnrei', 'Cristi D.' against Andrei / Cristina Dragoman
+            cll.CustomLevel(f"{_jw(fv, 0.85)} and {last_missing_or_initial}",
+                            "first name close, last name missing or an initial"),
             cll.CustomLevel(f"{fc}_l = {fc}_r", "same first name, last name differs").configure(
                 tf_adjustment_column=fc
             ),

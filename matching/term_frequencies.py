@@ -18,8 +18,16 @@ from __future__ import annotations
 import duckdb
 from splink import DuckDBAPI, Linker
 
+from matching.settings import FIRST_NAMES_CONFLICT
+
 TF_COLUMNS = ("full_name_key", "last_name_variant", "first_name_canonical", "city_key", "email_user",
               "email_key", "phone_key", "street_key")
+# Contact points: who owns a phone or a mailbox is told by the first names on its records
+# (one name, or spellings of one name: one owner; a family phone shows two or three
+# names that conflict). Subtracting only the
+# *expected* number of a person's own records makes the phone of a customer with many
+# records look common and a receipt carrying just that phone fail to attach.
+CONTACT_COLUMNS = ("email_key", "phone_key", "street_key", "email_user")
 # Share of a person's other records that carry a value exactly the same, when the model does
 # not say (it does: the m-probability of the level that uses the column's term frequencies).
 SAME_VALUE_SHARE = 0.5
@@ -34,16 +42,56 @@ def register_corrected_term_frequencies(linker: Linker, con: duckdb.DuckDBPyConn
     n_records = con.execute(f"select count(*) from {table}").fetchall()[0][0]
     db_api = DuckDBAPI(connection=con)
     for column in TF_COLUMNS:
-        # the record itself plus its person's other records that carry the same value
-        own_records = 1 + prior * max(n_records - 1, 0) * _same_value_share(model, column)
         tf_table = f"_tf_corrected_{column}"
+        if column in CONTACT_COLUMNS:
+            counted = _owner_counts(table, column)
+        else:
+            # the record itself plus its person's other records that carry the same value
+            own_records = 1 + prior * max(n_records - 1, 0) * _same_value_share(model, column)
+            counted = f"""select {column}, count(*) as n, count(*) - {own_records} as other_records
+                          from {table} where {column} is not null group by 1"""
         con.execute(f"""
             create or replace table {tf_table} as
-            select {column},
-                   greatest(count(*) - {own_records}, {MIN_OTHER_RECORDS}) / sum(count(*)) over () as tf_{column}
-            from {table} where {column} is not null group by 1
+            with counted as ({counted})
+            select {column}, greatest(other_records, {MIN_OTHER_RECORDS}) / sum(n) over () as tf_{column}
+            from counted
         """)
         linker.table_management.register_term_frequency_lookup(db_api.register(tf_table), column)
+
+
+def _owner_counts(table: str, column: str) -> str:
+    """SQL: per value, its record count n and the records of owners other than one, taking
+    the owners to be 1 + the most first names that conflict (FIRST_NAMES_CONFLICT: not a
+    typo, nickname or swapped name) with one of the value's first names."""
+    name_columns = ("first_name_canonical", "first_name_variant", "last_name_variant")
+    conflict = FIRST_NAMES_CONFLICT
+    return f"""
+        with names as (
+            select distinct {column}, {", ".join(name_columns)} from {table}
+            where {column} is not null and first_name_canonical is not null
+        ),
+        conflicts as (
+            select l.{column}, l.first_name_canonical, count(distinct r.first_name_canonical) as conflicting
+            from names as l
+            join names as r on l.{column} = r.{column}
+            where coalesce({_suffixed(conflict, name_columns, "l", "r")}, false)
+            group by all
+        ),
+        owners as (
+            select {column}, 1 + max(conflicting) as owners from conflicts group by 1
+        )
+        select {column}, count(*) as n, count(*) * (coalesce(any_value(owners.owners), 1) - 1)
+               / coalesce(any_value(owners.owners), 1) as other_records
+        from {table} left join owners using ({column})
+        where {column} is not null group by 1
+    """
+
+
+def _suffixed(condition: str, columns: tuple[str, ...], left: str, right: str) -> str:
+    """Rewrite a Splink condition on col_l / col_r into one on left.col / right.col."""
+    for column in columns:
+        condition = condition.replace(f"{column}_l", f"{left}.{column}").replace(f"{column}_r", f"{right}.{column}")
+    return condition
 
 
 def _same_value_share(model: dict, column: str) -> float:

@@ -139,10 +139,28 @@ unioned as (
     where logged_in_account_id is not null or form_email is not null or form_name is not null
 ),
 
+name_roles as (
+    -- how often each word is written as a first and as a last name in the channels with
+    -- separate name fields: 'marina' is a first name though it ends like 'Karina' the surname
+    select word, count(*) filter (where role = 'first') as as_first, count(*) filter (where role = 'last') as as_last
+    from (
+        select {{ name_key('first_name') }} as word, 'first' as role from unioned where first_name is not null
+        union all
+        select {{ name_key('last_name') }}, 'last' from unioned where last_name is not null
+    )
+    where word is not null and not contains(word, ' ')
+    group by 1
+),
+
 {#- titles as they come out of cdp_name_key: 'г-н' -> 'g n', 'г-жа' -> 'g zha', 'D-na' -> 'd na' -#}
 {%- set titles = 'mr|mrs|ms|miss|dr|gospodin|gospozha|g n|g zha|gn|gzha|dl|dna|d na|doamna|domnul|domn' -%}
 {#- a single word shaped like a Russian, Ukrainian or Romanian surname -#}
 {%- set surname_shape = '(ov|ev|in|ski|skiy|skii|sky|ova|eva|ina|skaya|aya|escu|eanu|ache|aru|iuc|uk|enko|ko)$' -%}
+{#- a lone word is a surname when the named channels write it as one more often than as a first
+    name, or, for a word they never use, when it is shaped like one -#}
+{%- set lone_word_is_surname -%}
+    coalesce(name_roles.as_last > name_roles.as_first, regexp_matches(full_name_tokens[1], '{{ surname_shape }}'))
+{%- endset -%}
 
 titled as (
     select
@@ -162,24 +180,25 @@ titled as (
 
 name_parts as (
     -- a free-text name ('Ivan Petrov', 'Mrs Popescu', 'Lena') becomes first and last name:
-    -- two or more words give both; one word is a last name after a title or when shaped
-    -- like a surname, else a first name; a chat handle that spells two words fills in
+    -- two or more words give both; one word is a last name after a title or when it reads
+    -- as a surname (name_roles), else a first name; a chat handle that spells two words fills in
     -- when the display name does not
     select
-        *,
+        titled.*,
         case
             when len(full_name_tokens) >= 2 then full_name_tokens[1]
             when len(handle_tokens) >= 2 then handle_tokens[1]
             when len(full_name_tokens) = 1 and not coalesce(has_title, false)
-                and not regexp_matches(full_name_tokens[1], '{{ surname_shape }}') then full_name_tokens[1]
+                and not {{ lone_word_is_surname }} then full_name_tokens[1]
         end as parsed_first_name,
         case
             when len(full_name_tokens) >= 2 then full_name_tokens[-1]
             when len(handle_tokens) >= 2 then handle_tokens[-1]
             when len(full_name_tokens) = 1
-                and (has_title or regexp_matches(full_name_tokens[1], '{{ surname_shape }}')) then full_name_tokens[1]
+                and (has_title or {{ lone_word_is_surname }}) then full_name_tokens[1]
         end as parsed_last_name
     from titled
+    left join name_roles on name_roles.word = titled.full_name_tokens[1] and len(titled.full_name_tokens) = 1
 ),
 
 normalised as (
