@@ -30,7 +30,7 @@ from matching.term_frequencies import register_corrected_term_frequencies
 log = logging.getLogger(__name__)
 
 MODEL_PATH = Path(__file__).parent / "model" / "splink_model.json"
-DEFAULT_THRESHOLD = 0.8
+DEFAULT_THRESHOLD = 0.9
 # Pairs below this probability are not kept at all; between it and the clustering
 # threshold they only lower the confidence of the records involved.
 CANDIDATE_FLOOR = 0.05

@@ -26,11 +26,11 @@ def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str =
         create or replace table {table} as
         select
             *,
-            case
-                when first_name_canonical is not null and last_name_variant is not null
-                    and count(*) over (partition by first_name_canonical, last_name_variant) <= {RARE_NAME_CAP}
-                then first_name_canonical || ' ' || last_name_variant
-            end as rare_name_key,
+            {_rare("first_name_canonical", "last_name_variant")} as rare_name_key,
+            -- the same rare name with a typo in the first name after its initial, or in the
+            -- last name after its third letter
+            {_rare("first_name_variant[1]", "last_name_variant")} as rare_initial_key,
+            {_rare("first_name_canonical", "last_name_variant[1:3]")} as rare_name_prefix_key,
             (
                 (first_name_key is not null or last_name_key is not null)::int
                 + (birth_date is not null)::int
@@ -42,3 +42,12 @@ def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str =
     """)
     con.unregister("records_input")
     return con.execute(f"select count(*) from {table}").fetchall()[0][0]
+
+
+def _rare(first: str, last: str) -> str:
+    """SQL: the two name parts joined, where at most RARE_NAME_CAP records carry them."""
+    return f"""case
+                when {first} is not null and {last} is not null and length(first_name_variant) > 1
+                    and count(*) over (partition by {first}, {last}) <= {RARE_NAME_CAP}
+                then {first} || ' ' || {last}
+            end"""

@@ -55,6 +55,15 @@ def _shared_unless_household(condition: str, label: str, tf_column: str | None =
 def _name_comparison() -> cl.CustomComparison:
     """First and last name together, so swapped names, nicknames and married-name changes get their own levels."""
     fv, lv, fc = "first_name_variant", "last_name_variant", "first_name_canonical"
+    # a name agreeing in another spelling or order is as common as the name: its weight is
+    # scaled by how much rarer or commoner than average the full name is (Splink divides by the
+    # exact-match level's u; the more common spelling of the two records counts)
+    by_name_frequency = {"tf_adjustment_column": "full_name_key"}
+    cross_match = (f"({fv}_l = {lv}_r or {lv}_l = {fv}_r or {fc}_l = last_name_as_first_canonical_r"
+                   f" or last_name_as_first_canonical_l = {fc}_r)")
+    one_side_partial = " or ".join(
+        f"{part}_{side} is null or length({part}_{side}) = 1" for side in ("l", "r") for part in (fv, lv))
+    one_side_partial = f"({one_side_partial})"
     last_missing_or_initial = (f"({lv}_l is null or {lv}_r is null"
                                f" or (least(length({lv}_l), length({lv}_r)) = 1 and {lv}_l[1] = {lv}_r[1]))")
     return cl.CustomComparison(
@@ -63,15 +72,18 @@ def _name_comparison() -> cl.CustomComparison:
         comparison_levels=[
             cll.And(cll.NullLevel("first_name_key"), cll.NullLevel("last_name_key")),
             cll.ExactMatchLevel("full_name_key").configure(tf_adjustment_column="full_name_key"),
-            cll.CustomLevel(f"{fv}_l = {fv}_r and {lv}_l = {lv}_r", "same names, other transliteration"),
-            cll.CustomLevel(f"{fv}_l = {lv}_r and {lv}_l = {fv}_r", "first and last name swapped"),
+            cll.CustomLevel(f"{fv}_l = {fv}_r and {lv}_l = {lv}_r", "same names, other transliteration").configure(
+                **by_name_frequency),
+            cll.CustomLevel(f"{fv}_l = {lv}_r and {lv}_l = {fv}_r", "first and last name swapped").configure(
+                **by_name_frequency),
             cll.CustomLevel(
                 f"(jaro_winkler_similarity({fv}_l, {lv}_r) >= 0.88 and jaro_winkler_similarity({lv}_l, {fv}_r) >= 0.88)"
                 f" or ({fc}_l = last_name_as_first_canonical_r and {lv}_l = {fv}_r)"
                 f" or ({fv}_l = {lv}_r and last_name_as_first_canonical_l = {fc}_r)",
                 "first and last name swapped, spelled differently or as a nickname",
-            ),
-            cll.CustomLevel(f"{fc}_l = {fc}_r and {lv}_l = {lv}_r", "same last name, nickname of first name"),
+            ).configure(**by_name_frequency),
+            cll.CustomLevel(f"{fc}_l = {fc}_r and {lv}_l = {lv}_r", "same last name, nickname of first name").configure(
+                **by_name_frequency),
             cll.CustomLevel(f"{_jw(fv, 0.9)} and {_jw(lv, 0.9)}", "both names similar (Jaro-Winkler >= 0.9)"),
             cll.CustomLevel(
                 f"{lv}_l = {lv}_r and ({_jw(fv, 0.8)} or {fv}_l is null or {fv}_r is null"
@@ -89,12 +101,18 @@ def _name_comparison() -> cl.CustomComparison:
             # a caller or chat display name: 'Adnrei', 'Cristi D.' against Andrei / Cristina Dragoman
             cll.CustomLevel(f"{_jw(fv, 0.85)} and {last_missing_or_initial}",
                             "first name close, last name missing or an initial"),
+            # names written last-name-first ('Сергеева Александра', 'Dl. Anghel' against Vitalie Anghel)
+            cll.CustomLevel(f"{cross_match} and {one_side_partial}",
+                            "a name in the other position, the other part missing or an initial"),
             cll.CustomLevel(f"{fc}_l = {fc}_r", "same first name, last name differs").configure(
                 tf_adjustment_column=fc
             ),
             cll.CustomLevel(f"{lv}_l = {lv}_r", "same last name, first name differs").configure(
                 tf_adjustment_column=lv
             ),
+            cll.CustomLevel(cross_match, "a name in the other position, the other part differs"),
+            # 'Dna Fieru' against Ramona Ungurescu: one name part cannot contradict much
+            cll.CustomLevel(one_side_partial, "names differ, one record gives only one part"),
             cll.ElseLevel(),
         ],
     )
@@ -152,8 +170,9 @@ def _email_comparison() -> cl.CustomComparison:
 
 
 def _handle_comparison() -> cl.CustomComparison:
-    """A messenger handle against the other record's mailbox name or name (@ivan_petrov85 vs
-    ivan.petrov85@mail.ru, or vs Ivan Petrov). Only messenger records have handles."""
+    """A messenger handle against the other record's handle, mailbox name or name
+    (@ivan_petrov85 vs ivan.petrov85@mail.ru, or vs Ivan Petrov). Only messenger records
+    have handles."""
     def other_side_has_nothing(handle_side: str, other: str) -> str:
         return (f"(handle_key_{handle_side} is not null and mailbox_key_{other} is null "
                 f"and name_concat_key_{other} is null)")
@@ -162,17 +181,24 @@ def _handle_comparison() -> cl.CustomComparison:
         output_column_name="handle",
         comparison_description="messenger handle against mailbox name and name",
         comparison_levels=[
-            {"sql_condition": "(handle_key_l is null and handle_key_r is null) or (handle_key_l is not null "
-                              "and handle_key_r is not null) or " + other_side_has_nothing("l", "r") + " or "
+            {"sql_condition": "(handle_key_l is null and handle_key_r is null) or (handle_key_l <> handle_key_r"
+                              " and mailbox_key_l is null and mailbox_key_r is null) or "
+                              + other_side_has_nothing("l", "r") + " or "
                               + other_side_has_nothing("r", "l"),
-             "label_for_charts": "no handle to compare", "is_null_level": True},
+             "label_for_charts": "no handle to compare, or the names already agree", "is_null_level": True},
+            # one chat account seen in two exports
+            cll.CustomLevel("handle_key_l = handle_key_r", "same handle").configure(
+                tf_adjustment_column="handle_key", disable_tf_exact_match_detection=True),
+            # weighed by how common the mailbox name and the name are: '@popescu_andrei' spells
+            # the name of every Andrei Popescu
             cll.CustomLevel("handle_key_l = mailbox_key_r or mailbox_key_l = handle_key_r",
-                            "handle equals the mailbox name"),
+                            "handle equals the mailbox name").configure(
+                tf_adjustment_column="mailbox_key", disable_tf_exact_match_detection=True),
             cll.CustomLevel(
                 "handle_name_key_l in (name_concat_key_r, name_concat_reversed_key_r) "
                 "or handle_name_key_r in (name_concat_key_l, name_concat_reversed_key_l)",
                 "handle spells the name",
-            ),
+            ).configure(tf_adjustment_column="name_concat_key", disable_tf_exact_match_detection=True),
             cll.ElseLevel(),
         ],
     )
@@ -240,6 +266,10 @@ BLOCKING_RULES = [
     block_on("first_name_canonical", "last_name_variant", "city_key"),
     block_on("email_user"),
     block_on("rare_name_key"),
+    block_on("rare_initial_key"),
+    block_on("rare_name_prefix_key"),
+    block_on("handle_key"),
+    block_on("street_key"),
     "l.handle_key = r.mailbox_key",
     "l.mailbox_key = r.handle_key",
     "l.handle_name_key = r.name_concat_key",

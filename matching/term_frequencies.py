@@ -20,14 +20,17 @@ from splink import DuckDBAPI, Linker
 
 from matching.settings import FIRST_NAMES_CONFLICT
 
-TF_COLUMNS = ("full_name_key", "last_name_variant", "first_name_canonical", "city_key", "email_user",
-              "email_key", "phone_key", "street_key")
+# first and last name first: the full-name tables are bounded below by their product
+TF_COLUMNS = ("last_name_variant", "first_name_canonical", "full_name_key", "city_key", "email_user",
+              "email_key", "phone_key", "street_key", "mailbox_key", "name_concat_key",
+              "handle_key")
 # Contact points: who owns a phone or a mailbox is told by the first names on its records
 # (one name, or spellings of one name: one owner; a family phone shows two or three
 # names that conflict). Subtracting only the
 # *expected* number of a person's own records makes the phone of a customer with many
 # records look common and a receipt carrying just that phone fail to attach.
-CONTACT_COLUMNS = ("email_key", "phone_key", "street_key", "email_user")
+FULL_NAME_COLUMNS = ("full_name_key", "name_concat_key")
+CONTACT_COLUMNS = ("email_key", "phone_key", "street_key", "email_user", "mailbox_key", "handle_key")
 # Share of a person's other records that carry a value exactly the same, when the model does
 # not say (it does: the m-probability of the level that uses the column's term frequencies).
 SAME_VALUE_SHARE = 0.5
@@ -56,7 +59,29 @@ def register_corrected_term_frequencies(linker: Linker, con: duckdb.DuckDBPyConn
             select {column}, greatest(other_records, {MIN_OTHER_RECORDS}) / sum(n) over () as tf_{column}
             from counted
         """)
+        if column in FULL_NAME_COLUMNS:
+            _at_least_parts_product(con, table, column)
         linker.table_management.register_term_frequency_lookup(db_api.register(tf_table), column)
+
+
+def _at_least_parts_product(con: duckdb.DuckDBPyConnection, table: str, column: str) -> None:
+    """A full name is at least as common as its first name's share times its last name's:
+    seen twice in a file, 'Andrei Popescu' is still a name thousands carry, while 'Elena
+    Starskaya' is rare because Starskaya is. Counting the full name alone calls every
+    name seen on one person's records unique and merges namesakes at scale."""
+    con.execute(f"""
+        create or replace table _tf_corrected_{column} as
+        with parts as (
+            select r.{column}, max(f.tf_first_name_canonical * l.tf_last_name_variant) as parts_product
+            from {table} as r
+            join _tf_corrected_first_name_canonical as f using (first_name_canonical)
+            join _tf_corrected_last_name_variant as l using (last_name_variant)
+            where r.{column} is not null
+            group by 1
+        )
+        select t.{column}, greatest(t.tf_{column}, coalesce(parts.parts_product, 0)) as tf_{column}
+        from _tf_corrected_{column} as t left join parts using ({column})
+    """)
 
 
 def _owner_counts(table: str, column: str) -> str:

@@ -61,12 +61,12 @@ def train(records: pa.Table, out_path: Path = MODEL_PATH, seed: int = 42,
         register_corrected_term_frequencies(linker, con, "identity_records")
         linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
         observed = linker.misc.save_model_to_json()  # u here = P(level) among random pairs
-        _estimate_m(linker)
+        linker = _estimate_m(con, linker)
         for _ in range(rounds):
             model = _with_u_corrected(linker.misc.save_model_to_json(), observed)
             linker = _linker(con, model)
             register_corrected_term_frequencies(linker, con, "identity_records")
-            _estimate_m(linker)
+            linker = _estimate_m(con, linker)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         linker.misc.save_model_to_json(str(out_path), overwrite=True)
         if reports_dir is not None:
@@ -94,9 +94,22 @@ def _linker(con: duckdb.DuckDBPyConnection, model) -> Linker:
     return Linker(DuckDBAPI(connection=con).register("identity_records"), model, log_level=logging.WARNING)
 
 
-def _estimate_m(linker: Linker) -> None:
+def _estimate_m(con: duckdb.DuckDBPyConnection, linker: Linker) -> Linker:
+    """EM under each training rule. On a small file a level with almost no examples can drive
+    its m towards zero until Splink refuses the value; that rule's session is then undone
+    (the other rules still train the level's comparison) rather than failing the training."""
     for rule in TRAINING_BLOCKING_RULES:
-        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        before = linker.misc.save_model_to_json()
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        except ValueError as error:
+            if "below the minimum allowed value" not in str(error):
+                raise
+            log.warning("EM under %s undone: an m-probability underflowed (too few examples of a level)",
+                        rule.get_blocking_rule("duckdb").blocking_rule_sql)
+            linker = _linker(con, before)
+            register_corrected_term_frequencies(linker, con, "identity_records")
+    return linker
 
 
 def _with_u_corrected(model: dict, observed: dict) -> dict:

@@ -172,28 +172,25 @@ titled as (
                 '^(({{ titles }}) )+', ''
             )),
             ' '
-        ) as full_name_tokens,
-        -- '@rotaru_ramona', 'radu.serban.595' -> words of a name
-        list_filter(string_split({{ name_key('handle') }}, ' '), lambda token: len(token) >= 2) as handle_tokens
+        ) as full_name_tokens
     from unioned
 ),
 
 name_parts as (
     -- a free-text name ('Ivan Petrov', 'Mrs Popescu', 'Lena') becomes first and last name:
     -- two or more words give both; one word is a last name after a title or when it reads
-    -- as a surname (name_roles), else a first name; a chat handle that spells two words fills in
-    -- when the display name does not
+    -- as a surname (name_roles), else a first name. A chat handle ('@rotaru_ramona') is not
+    -- read as a name here: the handle comparison weighs it, and reading it twice would count
+    -- one piece of evidence twice
     select
         titled.*,
         case
             when len(full_name_tokens) >= 2 then full_name_tokens[1]
-            when len(handle_tokens) >= 2 then handle_tokens[1]
             when len(full_name_tokens) = 1 and not coalesce(has_title, false)
                 and not {{ lone_word_is_surname }} then full_name_tokens[1]
         end as parsed_first_name,
         case
             when len(full_name_tokens) >= 2 then full_name_tokens[-1]
-            when len(handle_tokens) >= 2 then handle_tokens[-1]
             when len(full_name_tokens) = 1
                 and (has_title or {{ lone_word_is_surname }}) then full_name_tokens[1]
         end as parsed_last_name
