@@ -201,6 +201,22 @@ def test_consent_ledger_keeps_the_latest_event_and_withdrawal_wins(con):
     assert con.execute("select count(*) from consent_ledger where status = 'withdrawn'").fetchall()[0][0] > 0
 
 
+def test_campaign_performance_reconciles_with_messages_and_events(con):
+    totals = dict((c, rest) for c, *rest in con.execute("""
+        select channel, sum(sent), sum(delivered), sum(clicked), sum(unsubscribed)
+        from fct_campaign_performance where segment_name = 'all' group by 1""").fetchall())
+    for channel in ("email", "sms"):
+        expected = con.execute(f"""select (select count(*) from stg_{channel}__messages),
+            count(distinct message_id) filter (where event_type = 'delivered'),
+            count(distinct message_id) filter (where event_type = 'clicked'),
+            count(distinct message_id) filter (where event_type = 'unsubscribed')
+            from stg_{channel}__events""").fetchall()[0]
+        assert tuple(totals[channel]) == expected and expected[0] > 0
+    responsive = con.execute("select sum(messages_sent) from customer_channel_responsiveness").fetchall()[0][0]
+    attributed = con.execute("select count(customer_id) from int_campaign_messages").fetchall()[0][0]
+    assert responsive == attributed > 0
+
+
 def test_segment_memberships_match_the_segment_models(con):
     current = dict(con.execute("select segment_name, count(*) from segment_memberships where is_current "
                                "group by 1").fetchall())
@@ -330,3 +346,21 @@ def test_export_refuses_unknown_segments_and_destinations(con):
     with pytest.raises(ValueError, match="unknown destination"):
         export_segment(con, "active", "fax")
     assert set(DESTINATIONS) == {"email_csv", "sms_list", "ads_audience"}
+
+
+# profile history -------------------------------------------------------------------------------
+
+def test_snapshot_shows_a_move_to_another_region_with_dates(copy):
+    warehouse = copy["warehouse"]
+    moved = dict(HAND_MADE["crm/contacts"][0], city="Samara", region="Samarskaya obl.",
+                 updated_at="2026-12-01 10:00:00")
+    write_batch(copy["landing"], "crm/contacts", [moved], "moved.csv")
+    with duckdb.connect(str(warehouse)) as con:
+        load_landing(con, copy["landing"], copy["tmp"] / "quarantine")
+    dbt(["build", "-s", "int_identity_records+"], warehouse, copy["tmp"])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        versions = con.execute("""
+            select s.region, s.dbt_valid_from is not null, s.dbt_valid_to is null
+            from snap_dim_customers s join customer_crosswalk c using (customer_id)
+            where c.record_key = 'crm:contacts:HAND-C1' order by s.dbt_valid_from""").fetchall()
+    assert versions == [("Tatarstan", True, False), ("Samarskaya obl.", True, True)]
