@@ -364,3 +364,28 @@ def test_snapshot_shows_a_move_to_another_region_with_dates(copy):
             from snap_dim_customers s join customer_crosswalk c using (customer_id)
             where c.record_key = 'crm:contacts:HAND-C1' order by s.dbt_valid_from""").fetchall()
     assert versions == [("Tatarstan", True, False), ("Samarskaya obl.", True, True)]
+
+
+def test_cli_and_dagster_asset_export_through_the_same_logic(copy, monkeypatch, capsys):
+    from dagster import DagsterInstance
+
+    from cdp.cli import main
+    from orchestration.definitions import build_definitions
+
+    monkeypatch.setenv("CDP_WAREHOUSE", str(copy["warehouse"]))
+    monkeypatch.setenv("CDP_LANDING_DIR", str(copy["landing"]))
+    monkeypatch.setenv("CDP_EXPORT_DIR", str(copy["tmp"] / "exports"))
+    assert main(["export", "--segment", "champions", "--destination", "sms_list", "--requested-by", "cli test"]) == 0
+    assert "members of champions written to" in capsys.readouterr().out
+    assert main(["export", "--segment", "nobody", "--destination", "sms_list"]) == 2
+
+    job = build_definitions().resolve_job_def("activation_export_job")
+    result = job.execute_in_process(instance=DagsterInstance.ephemeral(), run_config={"ops": {"segment_export": {
+        "config": {"segment": "champions", "destination": "sms_list", "out": str(copy["tmp"] / "dagster.csv")}}}})
+    assert result.success
+    with duckdb.connect(str(copy["warehouse"]), read_only=True) as con:
+        log = con.execute("select requested_by, rows_exported from activation.export_log order by exported_at"
+                          ).fetchall()
+    assert [who for who, _ in log] == ["cli test", f"dagster run {result.run_id}"]
+    assert log[0][1] == log[1][1] == len(read_csv(copy["tmp"] / "dagster.csv")) > 0
+    assert len(list((copy["tmp"] / "exports").glob("champions_sms_list_*.csv"))) == 1
