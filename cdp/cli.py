@@ -3,6 +3,8 @@
     cdp run [--people 3000] [--seed 42]   generate sample exports if the landing folder is empty,
                                            run the Dagster job `full_pipeline`, print a summary
     cdp generate | load | check | evaluate | train   one step (see --help of each)
+    cdp segments                           write the dbt models of segments.yml
+    cdp export --segment S --destination D write a segment's consented members to a file
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ def run(people: int, seed: int) -> int:
         print(f"landing folder {landing} is empty: generating sample exports for {people:,} people (seed {seed})")
         generate(landing, TRUTH_PATH, people=people, seed=seed)
 
+    from cdp.segments import write as write_segment_models
+
+    write_segment_models()  # segments.yml may have changed since the models were written
+
     from dagster import DagsterInstance
 
     from orchestration.definitions import build_definitions
@@ -67,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         "evaluate": "cdp.evaluate",
         "train": "matching.train",
         "load": "cdp.load",
+        "segments": "cdp.segments",
+        "export": "cdp.activation",
     }
     if argv and argv[0] in commands:
         import importlib

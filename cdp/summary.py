@@ -33,6 +33,12 @@ def print_summary(warehouse: Path, truth: Path | None) -> None:
         for segment, size in con.execute(
                 "select rfm_segment, count(*) from main.seg_rfm group by 1 order by 2 desc").fetchall():
             print(f"  {segment:<22} {size:>7,}")
+        if _exists(con, "main", "segment_memberships"):
+            print("segment sizes (segments.yml, current members):")
+            for segment, size in con.execute(
+                    "select segment_name, count(*) from main.segment_memberships where is_current "
+                    "group by 1 order by 2 desc, 1").fetchall():
+                print(f"  {segment:<22} {size:>7,}")
     if truth is not None:
         from cdp.evaluate import evaluate_warehouse
 

@@ -1,4 +1,4 @@
-"""Jobs: the full pipeline (load -> dbt incl. matching -> checks) and model training."""
+"""Jobs: the full pipeline (load -> dbt incl. matching -> checks), model training and segment exports."""
 
 from pathlib import Path
 
@@ -8,8 +8,14 @@ from orchestration.resources import WarehouseResource
 
 full_pipeline_job = define_asset_job(
     name="full_pipeline",
-    selection=AssetSelection.all(),
+    selection=AssetSelection.all() - AssetSelection.groups("activation"),
     description="Load new landing files, build every dbt model (Splink matching included) and run all checks.",
+)
+
+activation_export_job = define_asset_job(
+    name="activation_export_job",
+    selection=AssetSelection.groups("activation"),
+    description="Export one segment to a destination file (run config: ops.segment_export.config).",
 )
 
 

@@ -17,12 +17,17 @@ def defs(cdp_paths):
 
 def test_code_location_has_the_expected_pieces(defs):
     repository = defs.get_repository_def()
-    assert {"full_pipeline", "train_matching_job"} <= {job.name for job in repository.get_all_jobs()}
+    assert {"full_pipeline", "train_matching_job", "activation_export_job"} <= {
+        job.name for job in repository.get_all_jobs()}
     assert [s.name for s in repository.schedule_defs] == ["daily_full_pipeline"]
     assert [s.name for s in repository.sensor_defs] == ["landing_files_sensor"]
     keys = {key.to_user_string() for key in repository.asset_graph.get_all_asset_keys()}
     assert {"crm/contacts", "loyalty/members", "int_identity_clusters", "dim_customers", "customer_crosswalk",
-            "seg_rfm"} <= keys
+            "seg_rfm", "segment_memberships", "fct_customer_touchpoints", "snap_dim_customers",
+            "segment_export"} <= keys
+    # exporting is a decision: the pipeline that runs on every new file never does it
+    pipeline = {key.to_user_string() for key in defs.resolve_job_def("full_pipeline").asset_layer.selected_asset_keys}
+    assert "segment_export" not in pipeline and "dim_customers" in pipeline
 
 
 def test_full_pipeline_job_runs_and_a_rerun_adds_nothing(defs, cdp_paths, tmp_path):

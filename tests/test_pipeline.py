@@ -63,9 +63,10 @@ def test_every_customer_in_the_crosswalk_has_one_profile(con):
 
 
 def test_revenue_in_profiles_reconciles_with_purchases(con):
+    # revenue is in the base currency: each order or receipt converted at seed currency_rates
     profile_revenue = con.execute("select sum(revenue) from dim_customers").fetchall()[0][0]
     purchase_revenue = con.execute(
-        "select sum(amount) from fct_purchases where is_revenue and customer_id is not null").fetchall()[0][0]
+        "select sum(amount_base) from fct_purchases where is_revenue and customer_id is not null").fetchall()[0][0]
     assert profile_revenue == purchase_revenue
     assert profile_revenue > 0
 

@@ -1,6 +1,7 @@
--- The single customer view: one row per customer. Each attribute comes from the most
--- trusted channel that has it (seed channel_trust), then from the most recent record;
--- city and country come from the most recent address.
+-- The single customer view: one row per customer. Identity attributes are chosen by the
+-- survivorship rules (int_customer_golden_attributes, seed survivorship_rules; per
+-- attribute provenance in customer_attribute_provenance); geo comes from the most recent
+-- address; money is in the base currency of seed currency_rates.
 
 with
 
@@ -12,91 +13,184 @@ identity_records as (
     select * from {{ ref('int_identity_records') }}
 ),
 
-channel_trust as (
-    select * from {{ ref('channel_trust') }}
+golden as (
+    select * from {{ ref('int_customer_golden_attributes') }}
 ),
 
-purchases as (
-    select * from {{ ref('fct_purchases') }}
+commerce as (
+    select * from {{ ref('int_customer_commerce') }}
 ),
 
-customer_records as (
+engagement as (
+    select * from {{ ref('int_customer_engagement') }}
+),
+
+rfm as (
+    select * from {{ ref('seg_rfm') }}
+),
+
+consents as (
+    select * from {{ ref('customer_consents') }}
+),
+
+suppressed as (
+    select * from {{ ref('int_suppressed_customers') }}
+),
+
+records_summary as (
     select
         crosswalk.customer_id,
-        crosswalk.match_confidence,
-        identity_records.*,
-        coalesce(channel_trust.trust_rank, 99) as trust_rank
+        min(identity_records.first_seen_at) as first_record_at,
+        max(identity_records.last_seen_at) as last_record_at,
+        count(*) as source_record_count,
+        string_agg(distinct crosswalk.channel, ',' order by crosswalk.channel) as channels,
+        count(distinct crosswalk.channel) as channel_count,
+        min(crosswalk.match_confidence) as min_match_confidence,
+        avg(crosswalk.match_confidence) as avg_match_confidence,
+        count(*) filter (where crosswalk.match_confidence < 0.5) as low_confidence_record_count
     from crosswalk
     inner join identity_records on crosswalk.record_key = identity_records.record_key
-    left join channel_trust
-        on identity_records.channel = channel_trust.channel
-        and identity_records.entity = channel_trust.entity
-),
-
-best_attributes as (
-    select
-        customer_id,
-        first(first_name order by trust_rank, last_seen_at desc nulls last)
-            filter (where first_name is not null and last_name is not null) as first_name,
-        first(last_name order by trust_rank, last_seen_at desc nulls last)
-            filter (where first_name is not null and last_name is not null) as last_name,
-        first(lower(trim(email)) order by trust_rank, last_seen_at desc nulls last)
-            filter (where email_key is not null) as email,
-        first(phone_key order by trust_rank, last_seen_at desc nulls last)
-            filter (where phone_key is not null) as phone,
-        first(birth_date order by trust_rank, last_seen_at desc nulls last)
-            filter (where birth_date is not null) as birth_date,
-        first(city order by last_seen_at desc nulls last, trust_rank)
-            filter (where city is not null) as city,
-        first(country order by last_seen_at desc nulls last, trust_rank)
-            filter (where country is not null) as country,
-        min(first_seen_at) as first_record_at,
-        max(last_seen_at) as last_record_at,
-        count(*) as source_record_count,
-        string_agg(distinct channel, ',' order by channel) as channels,
-        count(distinct channel) as channel_count,
-        min(match_confidence) as min_match_confidence,
-        avg(match_confidence) as avg_match_confidence
-    from customer_records
     group by 1
 ),
 
-purchase_summary as (
+emails as (
+    select crosswalk.customer_id,
+        string_agg(distinct identity_records.email_key, ', ' order by identity_records.email_key) as all_emails,
+        string_agg(distinct identity_records.phone_key, ', ' order by identity_records.phone_key) as all_phones
+    from crosswalk
+    inner join identity_records on crosswalk.record_key = identity_records.record_key
+    group by 1
+),
+
+attributes as (
+    select
+        golden.customer_id,
+        {% for attribute in ['email', 'phone', 'birth_date', 'gender'] %}
+        max(golden.value) filter (where golden.attribute = '{{ attribute }}') as {{ attribute }},
+        {% endfor %}
+        max(name_record.first_name) filter (where golden.attribute = 'name') as first_name,
+        max(name_record.last_name) filter (where golden.attribute = 'name') as last_name,
+        max(address_record.city) filter (where golden.attribute = 'address') as city,
+        max(address_record.region) filter (where golden.attribute = 'address') as region,
+        max(address_record.country) filter (where golden.attribute = 'address') as country,
+        max(golden.source_seen_at) filter (where golden.attribute = 'address') as address_seen_at
+    from golden
+    left join identity_records as name_record
+        on golden.attribute = 'name' and golden.source_record_key = name_record.record_key
+    left join identity_records as address_record
+        on golden.attribute = 'address' and golden.source_record_key = address_record.record_key
+    group by 1
+),
+
+{%- set consent_flags = [('email', 'marketing'), ('email', 'profiling'), ('sms', 'marketing'),
+                         ('phone', 'marketing'), ('post', 'marketing'), ('messenger', 'service')] %}
+
+consent_flags as (
     select
         customer_id,
-        count(*) filter (where is_revenue) as order_count,
-        coalesce(sum(amount) filter (where is_revenue), 0) as revenue,
-        max(purchased_at) filter (where is_revenue) as last_purchase_at,
-        min(purchased_at) as first_purchase_seen_at,
-        max(purchased_at) as last_purchase_seen_at
-    from purchases
-    where customer_id is not null
+        {% for channel, purpose in consent_flags %}
+        coalesce(bool_or(is_granted) filter (where channel = '{{ channel }}' and purpose = '{{ purpose }}'), false)
+            as consent_{{ channel }}_{{ purpose }},
+        {% endfor %}
+        bool_or(is_granted and purpose = 'marketing') as has_marketing_consent
+    from consents
     group by 1
 ),
 
 final as (
     select
-        best_attributes.customer_id,
-        best_attributes.first_name,
-        best_attributes.last_name,
-        nullif(concat_ws(' ', best_attributes.first_name, best_attributes.last_name), '') as full_name,
-        best_attributes.email,
-        best_attributes.phone,
-        best_attributes.birth_date,
-        best_attributes.city,
-        best_attributes.country,
-        least(best_attributes.first_record_at, purchase_summary.first_purchase_seen_at) as first_seen_at,
-        greatest(best_attributes.last_record_at, purchase_summary.last_purchase_seen_at) as last_seen_at,
-        best_attributes.source_record_count,
-        best_attributes.channels,
-        best_attributes.channel_count,
-        coalesce(purchase_summary.order_count, 0) as order_count,
-        coalesce(purchase_summary.revenue, 0)::decimal(18, 2) as revenue,
-        purchase_summary.last_purchase_at,
-        round(best_attributes.min_match_confidence, 4) as min_match_confidence,
-        round(best_attributes.avg_match_confidence, 4) as avg_match_confidence
-    from best_attributes
-    left join purchase_summary on best_attributes.customer_id = purchase_summary.customer_id
+        records_summary.customer_id,
+        -- identity
+        attributes.first_name,
+        attributes.last_name,
+        nullif(concat_ws(' ', attributes.first_name, attributes.last_name), '') as full_name,
+        attributes.email,
+        emails.all_emails,
+        attributes.phone,
+        emails.all_phones,
+        attributes.birth_date::date as birth_date,
+        attributes.gender,
+        -- geo, from the most recent address
+        attributes.city,
+        attributes.region,
+        attributes.country,
+        attributes.address_seen_at,
+        -- consent (current state on the profile's e-mail / phone)
+        {% for channel, purpose in consent_flags %}
+        coalesce(consent_flags.consent_{{ channel }}_{{ purpose }}, false) as consent_{{ channel }}_{{ purpose }},
+        {% endfor %}
+        coalesce(consent_flags.has_marketing_consent, false) as has_marketing_consent,
+        suppressed.customer_id is not null as is_suppressed,
+        -- commerce (base currency)
+        coalesce(commerce.order_count, 0) as order_count,
+        coalesce(commerce.online_order_count, 0) as online_order_count,
+        coalesce(commerce.store_order_count, 0) as store_order_count,
+        coalesce(commerce.revenue, 0)::decimal(18, 2) as revenue,
+        commerce.average_order_value,
+        commerce.online_revenue_share,
+        commerce.main_currency,
+        commerce.first_purchase_at,
+        commerce.last_purchase_at,
+        commerce.top_category,
+        commerce.top_categories,
+        commerce.top_brand,
+        commerce.top_brands,
+        -- RFM and value
+        rfm.recency_days,
+        rfm.r_score,
+        rfm.f_score,
+        rfm.m_score,
+        rfm.rfm_cell,
+        rfm.rfm_segment,
+        coalesce(commerce.revenue, 0)::decimal(18, 2) as lifetime_value,
+        -- loyalty
+        engagement.loyalty_tier,
+        coalesce(engagement.loyalty_points_balance, 0)::bigint as loyalty_points_balance,
+        -- engagement
+        coalesce(engagement.emails_sent, 0) as emails_sent,
+        engagement.email_open_rate,
+        engagement.email_click_rate,
+        coalesce(engagement.is_email_unsubscribed, false) as is_email_unsubscribed,
+        coalesce(engagement.sms_sent, 0) as sms_sent,
+        engagement.sms_click_rate,
+        coalesce(engagement.is_sms_unsubscribed, false) as is_sms_unsubscribed,
+        -- service and messaging
+        coalesce(engagement.call_count, 0) as call_count,
+        engagement.last_call_outcome,
+        engagement.last_call_at,
+        engagement.messaging_platforms,
+        case
+            when consent_flags.consent_email_marketing and consent_flags.consent_sms_marketing
+                then case when coalesce(engagement.email_click_rate, 0) >= coalesce(engagement.sms_click_rate, 0)
+                    then 'email' else 'sms' end
+            when consent_flags.consent_email_marketing then 'email'
+            when consent_flags.consent_sms_marketing then 'sms'
+            when consent_flags.consent_phone_marketing then 'phone'
+            when consent_flags.consent_post_marketing then 'post'
+        end as preferred_contact_channel,
+        -- presence
+        least(records_summary.first_record_at, commerce.first_purchase_at) as first_seen_at,
+        greatest(records_summary.last_record_at, commerce.last_purchase_at) as last_seen_at,
+        {% for channel in var('cdp_touchpoint_channels') %}
+        engagement.first_seen_{{ channel }}_at,
+        engagement.last_seen_{{ channel }}_at,
+        {% endfor %}
+        coalesce(engagement.touchpoint_count, 0) as touchpoint_count,
+        -- records and confidence
+        records_summary.source_record_count,
+        records_summary.channels,
+        records_summary.channel_count,
+        round(records_summary.min_match_confidence, 4) as min_match_confidence,
+        round(records_summary.avg_match_confidence, 4) as avg_match_confidence,
+        records_summary.low_confidence_record_count
+    from records_summary
+    left join attributes on records_summary.customer_id = attributes.customer_id
+    left join emails on records_summary.customer_id = emails.customer_id
+    left join commerce on records_summary.customer_id = commerce.customer_id
+    left join engagement on records_summary.customer_id = engagement.customer_id
+    left join rfm on records_summary.customer_id = rfm.customer_id
+    left join consent_flags on records_summary.customer_id = consent_flags.customer_id
+    left join suppressed on records_summary.customer_id = suppressed.customer_id
 )
 
 select * from final

@@ -1,3 +1,6 @@
+-- Web orders and store receipts with their customer; amount_base converts the amount to
+-- the base currency at the seed currency_rates, so totals across countries can be added.
+
 with
 
 purchases as (
@@ -6,6 +9,10 @@ purchases as (
 
 crosswalk as (
     select record_key, customer_id from {{ ref('customer_crosswalk') }}
+),
+
+rates as (
+    select currency, rate_to_base from {{ ref('currency_rates') }}
 ),
 
 final as (
@@ -17,10 +24,12 @@ final as (
         purchases.purchased_at,
         purchases.amount,
         purchases.currency,
+        (purchases.amount * rates.rate_to_base)::decimal(18, 2) as amount_base,
         purchases.status,
         coalesce(purchases.status not in ('cancelled', 'returned'), true) as is_revenue
     from purchases
     left join crosswalk on purchases.record_key = crosswalk.record_key
+    left join rates on purchases.currency = rates.currency
 )
 
 select * from final

@@ -24,7 +24,7 @@ customer_rfm as (
         purchases.customer_id,
         date_diff('day', max(purchases.purchased_at), any_value(as_of.as_of_at)) as recency_days,
         count(*) as frequency,
-        sum(purchases.amount) as monetary
+        sum(purchases.amount_base) as monetary
     from purchases
     cross join as_of
     group by 1
