@@ -75,19 +75,55 @@ def link_records_at(records: pa.Table, thresholds: list[float], model_path: Path
 
 def _score_pairs(con: duckdb.DuckDBPyConnection, model_path: Path, n_records: int, floor: float) -> None:
     """Create table scored_pairs (record_key_l, record_key_r, match_probability) from identity_records."""
-    linker = Linker(DuckDBAPI(connection=con).register("identity_records"), str(model_path),
-                    log_level=logging.WARNING)
+    linker = scoring_linker(con, model_path)
+    blocking_counts(linker, n_records)
+    predictions = linker.inference.predict(threshold_match_probability=floor)
+    con.execute(f"create or replace table scored_pairs as select {UNIQUE_ID}_l, {UNIQUE_ID}_r, match_probability, "
+                f"false as is_forced from {predictions.physical_name}")
+
+
+def scoring_linker(con: duckdb.DuckDBPyConnection, model_path: Path = MODEL_PATH,
+                   table: str = "identity_records") -> Linker:
+    """The committed model over ``table``, with the prior and the term frequencies of that file."""
+    linker = Linker(DuckDBAPI(connection=con).register(table), str(model_path), log_level=logging.WARNING)
     # The prior depends on the size of the file being matched, not the one trained on.
     try:
         linker.training.estimate_probability_two_random_records_match(
             DETERMINISTIC_RULES, recall=DETERMINISTIC_RECALL)
     except ValueError:  # tiny inputs where exact rules find "too many" matches: keep the trained prior
         log.info("kept the trained prior: too few records to estimate it")
-    register_corrected_term_frequencies(linker, con, "identity_records")
-    blocking_counts(linker, n_records)
-    predictions = linker.inference.predict(threshold_match_probability=floor)
-    con.execute(f"create or replace table scored_pairs as select {UNIQUE_ID}_l, {UNIQUE_ID}_r, match_probability, "
-                f"false as is_forced from {predictions.physical_name}")
+    register_corrected_term_frequencies(linker, con, table)
+    return linker
+
+
+def cluster_scored_pairs(records: pa.Table, pairs: pa.Table, threshold: float = DEFAULT_THRESHOLD,
+                         overrides: pa.Table | None = None) -> pa.Table:
+    """Cluster records from pairs scored earlier (record_key_l, record_key_r, match_probability),
+    e.g. by matching.incremental; same result columns as link_records."""
+    if not 0 < threshold < 1:
+        raise ValueError(f"match threshold must be between 0 and 1, got {threshold}")
+    con = duckdb.connect()
+    try:
+        if load_records(con, records) == 0:
+            return _empty_result()
+        con.register("pairs_input", pairs)
+        con.execute(f"""
+            create table scored_pairs as
+            select least({UNIQUE_ID}_l, {UNIQUE_ID}_r) as {UNIQUE_ID}_l,
+                   greatest({UNIQUE_ID}_l, {UNIQUE_ID}_r) as {UNIQUE_ID}_r,
+                   max(match_probability) as match_probability, false as is_forced
+            from pairs_input
+            where {UNIQUE_ID}_l <> {UNIQUE_ID}_r and match_probability >= {min(CANDIDATE_FLOOR, threshold)}
+                and {UNIQUE_ID}_l in (select {UNIQUE_ID} from identity_records)
+                and {UNIQUE_ID}_r in (select {UNIQUE_ID} from identity_records)
+            group by 1, 2
+        """)
+        con.unregister("pairs_input")
+        cannot_link = apply_overrides(con, overrides, "scored_pairs")
+        membership = cluster_records(con, "identity_records", "scored_pairs", threshold, cannot_link=cannot_link)
+        return con.sql(_result_sql(membership, "scored_pairs", threshold)).to_arrow_table()
+    finally:
+        con.close()
 
 
 def _result_sql(membership: str, predictions: str, threshold: float) -> str:

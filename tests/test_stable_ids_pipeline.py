@@ -1,4 +1,5 @@
-"""Customer ids survive a second `dbt build` in which new records merge existing customers."""
+"""A second `dbt build` in which new records merge existing customers: customer ids survive,
+only the new records are scored, and the result is the one a full re-match gives."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from cdp.ingest import load_landing
 from tests.conftest import DBT, PROJECT_ROOT, dbt_env
 
 
-def _build(warehouse: Path, tmp: Path) -> None:
-    completed = subprocess.run([DBT, "build", "--quiet"], cwd=PROJECT_ROOT, env=dbt_env(warehouse, tmp),
+def _build(warehouse: Path, tmp: Path, *args: str) -> None:
+    completed = subprocess.run([DBT, "build", "--quiet", *args], cwd=PROJECT_ROOT, env=dbt_env(warehouse, tmp),
                                capture_output=True, text=True)
     assert completed.returncode == 0, completed.stdout[-3000:]
 
@@ -22,6 +23,14 @@ def _build(warehouse: Path, tmp: Path) -> None:
 def _ids(warehouse: Path) -> dict[str, str]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return dict(con.execute("select record_key, customer_id from customer_crosswalk").fetchall())
+
+
+def _same_customer_pairs(warehouse: Path) -> set[tuple[str, str]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return set(con.execute("""
+            select a.record_key, b.record_key from int_identity_clusters as a
+            join int_identity_clusters as b on a.cluster_id = b.cluster_id and a.record_key < b.record_key
+        """).fetchall())
 
 
 def test_ids_survive_a_merge_and_retired_ids_are_traceable(tmp_path):
@@ -34,6 +43,9 @@ def test_ids_survive_a_merge_and_retired_ids_are_traceable(tmp_path):
         load_landing(con, landing, tmp_path / "q")
     _build(warehouse, tmp_path)
     first = _ids(warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        first_scored = set(con.execute("select record_key_l, scored_at from int_scored_pairs "
+                                       "where record_key_l = record_key_r").fetchall())
 
     # run 2: every other channel arrives; its records join and merge existing customers
     shutil.rmtree(landing)
@@ -42,6 +54,20 @@ def test_ids_survive_a_merge_and_retired_ids_are_traceable(tmp_path):
         load_landing(con, landing, tmp_path / "q")
     _build(warehouse, tmp_path)
     second = _ids(warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        second_scored = set(con.execute("select record_key_l, scored_at from int_scored_pairs "
+                                        "where record_key_l = record_key_r").fetchall())
+        records = con.execute("select count(*) from int_identity_records").fetchall()[0][0]
+    # incremental scoring: run 1's records keep their run-1 scores, only the newcomers are scored
+    assert first_scored <= second_scored
+    assert len(second_scored) == records and len({at for _, at in second_scored}) == 2
+
+    # a full re-match of the same file gives (nearly) the same customers
+    rematched = tmp_path / "rematch.duckdb"
+    shutil.copy(warehouse, rematched)
+    _build(rematched, tmp_path, "--full-refresh", "--select", "int_scored_pairs", "int_identity_clusters")
+    incremental, full = _same_customer_pairs(warehouse), _same_customer_pairs(rematched)
+    assert len(incremental & full) >= 0.97 * len(incremental | full)
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         history = con.execute("select old_customer_id, new_customer_id, change_reason from customer_id_history"

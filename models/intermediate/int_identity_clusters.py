@@ -1,21 +1,26 @@
-"""Splink step: cluster identity records into customers with the committed model. The
-deterministic links of int_identity_links (a browser's login) join as must-links, and the
-must-link / cannot-link decisions of seed match_overrides are applied on top.
+"""Splink step, second half: cluster identity records into customers from the pairs
+int_scored_pairs keeps (scored incrementally). The deterministic links of
+int_identity_links (a browser's login) join as must-links, and the must-link /
+cannot-link decisions of seed match_overrides are applied on top. Clustering always
+covers the whole file: it is cheap next to scoring, and a new record can join or merge
+customers anywhere.
 
 Runs inside dbt (dbt-duckdb Python model) so a plain `dbt build` includes matching.
-Splink gets its own in-memory DuckDB connection (the dbt session is a cursor wrapper it
-cannot use) and the records travel as an Arrow table, fully materialised because Splink
-scans its input more than once.
+The records travel as Arrow tables to the matching package, which works on its own
+in-memory DuckDB connection (the dbt session is a cursor wrapper Splink cannot use).
 """
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from matching import DEFAULT_THRESHOLD, link_records
+    from matching import DEFAULT_THRESHOLD
     from matching.overrides import with_deterministic_links
+    from matching.predict import cluster_scored_pairs
 
     threshold = float(dbt.config.get("match_threshold") or DEFAULT_THRESHOLD)
     records = dbt.ref("int_identity_records").to_arrow_table()
+    pairs = dbt.ref("int_scored_pairs").filter("record_key_l <> record_key_r").to_arrow_table()
     overrides = with_deterministic_links(dbt.ref("match_overrides").to_arrow_table(),
                                          dbt.ref("int_identity_links").to_arrow_table())
-    return link_records(records, threshold=threshold, overrides=overrides)
+    return cluster_scored_pairs(records, pairs.select(["record_key_l", "record_key_r", "match_probability"]),
+                                threshold=threshold, overrides=overrides)

@@ -1,0 +1,41 @@
+"""Scored candidate pairs of identity records, kept between runs so that a batch of new
+records is scored against the file instead of the whole file against itself again.
+
+Incremental (matching.incremental): each run scores only records that are new or whose
+matching columns changed (new x all records), drops the pairs of changed and vanished
+records, and appends. Rows with record_key_l = record_key_r register a scored record and
+its input hash (so a record that matched nobody is not scored again); every other row is
+a pair at or above the candidate floor. A different model file scores everything afresh,
+and so does `dbt build --full-refresh` (the full re-match).
+"""
+
+from datetime import UTC, datetime
+
+
+def model(dbt, session):
+    dbt.config(materialized="incremental")
+    import pyarrow as pa
+
+    from matching.incremental import model_version, score_all, score_new
+
+    records = dbt.ref("int_identity_records").to_arrow_table()
+    version = model_version()
+    update = None
+    if dbt.is_incremental:
+        versions = [row[0] for row in session.execute(f"select distinct model_version from {dbt.this}").fetchall()]
+        if versions == [version]:
+            scored = session.execute(
+                f"select record_key_l, input_hash from {dbt.this} where record_key_l = record_key_r").fetchall()
+            update = score_new(records, pa.table({
+                "record_key": pa.array([row[0] for row in scored], pa.string()),
+                "input_hash": pa.array([row[1] for row in scored], pa.string()),
+            }))
+            if update.stale_keys:
+                session.execute(f"delete from {dbt.this} where record_key_l in (select unnest($keys)) "
+                                f"or record_key_r in (select unnest($keys))", {"keys": update.stale_keys})
+        else:
+            session.execute(f"delete from {dbt.this}")
+    if update is None:
+        update = score_all(records)
+
+    return update.as_rows(version, datetime.now(UTC).replace(tzinfo=None))
