@@ -46,10 +46,12 @@ check: setup
 train: setup
 	$(BIN)/cdp train
 
-# Speed, memory and quality at scale: make bench PEOPLE=250000 (about 4 identity records a person)
+# Speed, memory and quality at scale: make bench PEOPLE=250000 (about 4 identity records a person);
+# INCREMENTAL=0.01 then adds 1% of the identity records as a second batch and times that run too
 PEOPLE ?= 25000
+INCREMENTAL ?= 0
 bench: setup
-	$(BIN)/python -m cdp.bench --people $(PEOPLE)
+	$(BIN)/python -m cdp.bench --people $(PEOPLE) --incremental $(INCREMENTAL)
 
 clean:
 	rm -rf data target logs .pytest_cache

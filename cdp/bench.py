@@ -1,10 +1,12 @@
 """Benchmark: generate exports at a given scale, run every stage, print time, memory and quality.
 
-    python -m cdp.bench --people 25000 [--seed 42] [--workdir bench/runs] [--json bench/results/NAME.json]
+    python -m cdp.bench --people 25000 [--seed 42] [--incremental 0.01] [--workdir bench/runs] [--json FILE]
 
 Each stage runs as its own process so its peak memory (RSS) is its own: generate, load,
 dbt staging + intermediate (without matching), matching (the Splink dbt model), marts,
-Great Expectations checks, evaluation. The figures are printed and written as JSON so
+Great Expectations checks, evaluation. With --incremental, a share of the identity records
+is held back, arrives as a second batch after the full run, and the same stages are timed
+again (the incremental run). The figures are printed and written as JSON so
 runs can be compared. The data (about 4 identity records and 20 rows per person) goes
 to a fresh folder under --workdir, which is removed afterwards unless --keep is given.
 """
@@ -50,32 +52,86 @@ def _counts(warehouse: Path, queries: dict[str, str]) -> dict[str, int]:
         return {name: con.execute(sql).fetchall()[0][0] for name, sql in queries.items()}
 
 
-def bench(people: int, seed: int, workdir: Path, keep: bool) -> dict:
+# Exports held back for the incremental run: identity records no other export refers to.
+LATE_EXPORTS = (("crm", "contacts"), ("callcentre", "calls"), ("messenger", "conversations"))
+
+
+def hold_back(landing: Path, late: Path, truth: Path, share: float) -> int:
+    """Move about ``share`` of all identity records (rows of LATE_EXPORTS) into files under
+    ``late`` with the same layout, to arrive as a second batch. Returns the rows held back."""
+    records = sum(1 for _ in truth.open(encoding="utf-8")) - 1
+    files = [f for channel, entity in LATE_EXPORTS for f in sorted((landing / channel / entity).iterdir())
+             if f.suffix in (".csv", ".jsonl")]
+    rows = sum(_data_lines(f) for f in files)
+    every = max(1, round(rows / max(1, share * records)))
+    held = 0
+    for path in files:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        header = lines[:1] if path.suffix == ".csv" else []
+        body = lines[len(header):]
+        keep, move = [], []
+        for number, line in enumerate(body):
+            (move if number % every == every - 1 else keep).append(line)
+        target = late / path.relative_to(landing)
+        target = target.with_name(f"late_{target.name}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("".join(header + move), encoding="utf-8")
+        path.write_text("".join(header + keep), encoding="utf-8")
+        held += len(move)
+    return held
+
+
+def _model_seconds(run_results: Path) -> dict[str, float]:
+    """Execution time of each dbt model of the last invocation (without dbt's start-up)."""
+    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+    return {r["unique_id"].split(".")[-1]: round(r["execution_time"], 2) for r in results
+            if r["unique_id"].startswith("model.")}
+
+
+def _data_lines(path: Path) -> int:
+    lines = sum(1 for _ in path.open(encoding="utf-8"))
+    return lines - 1 if path.suffix == ".csv" else lines
+
+
+def _pipeline(stages: list[dict], prefix: str, warehouse: Path, env: dict[str, str]) -> None:
+    """load, dbt staging + identity records, matching, marts, checks: appended to ``stages``."""
+    dbt, python = str(BIN / "dbt"), sys.executable
+    stages.append(_run(f"{prefix}load", [python, "-m", "cdp.load"], env))
+    stages[-1]["rows_out"] = _counts(warehouse, {"raw rows": "select sum(rows_loaded) from raw._load_ledger"})
+    # everything matching does not feed: seeds, staging, identity records, consent ledger
+    stages.append(_run(f"{prefix}dbt staging + identity records",
+                       [dbt, "build", "--exclude", "int_scored_pairs+", "--quiet"], env))
+    stages[-1]["rows_out"] = _counts(warehouse, {"identity records": "select count(*) from int_identity_records"})
+    stages.append(_run(f"{prefix}matching (Splink score + cluster)",
+                       [dbt, "build", "--select", "int_scored_pairs", "int_identity_clusters", "--quiet"], env))
+    stages[-1]["model_seconds"] = _model_seconds(Path(env["DBT_TARGET_PATH"]) / "run_results.json")
+    stages[-1]["rows_out"] = _counts(warehouse, {
+        "records scored this run": "select count(*) from int_scored_pairs where record_key_l = record_key_r "
+                                   "and scored_at = (select max(scored_at) from int_scored_pairs)",
+        "clusters": "select count(distinct cluster_id) from int_identity_clusters"})
+    stages.append(_run(f"{prefix}marts", [dbt, "build", "--select", "int_identity_clusters+", "--exclude",
+                                          "int_identity_clusters", "--quiet"], env))
+    stages[-1]["rows_out"] = _counts(warehouse, {"customers": "select count(*) from dim_customers"})
+    stages.append(_run(f"{prefix}checks (Great Expectations)", [python, "-m", "expectations.run"], env))
+
+
+def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float = 0.0) -> dict:
     run_dir = workdir / f"people{people}_seed{seed}_{int(time.time())}"
     landing, warehouse, truth = run_dir / "landing", run_dir / "warehouse.duckdb", run_dir / "truth.csv"
     env = dict(os.environ, CDP_LANDING_DIR=str(landing), CDP_WAREHOUSE=str(warehouse),
                DBT_PROFILES_DIR=str(PROJECT_ROOT), DBT_TARGET_PATH=str(run_dir / "target"),
                DBT_LOG_PATH=str(run_dir / "logs"), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    dbt, python = str(BIN / "dbt"), sys.executable
-    stages = []
+    python = sys.executable
+    stages, held = [], 0
     try:
         stages.append(_run("generate", [python, "-m", "cdp.generate", "--people", str(people), "--seed", str(seed),
                                         "--out", str(landing), "--truth", str(truth)], env))
-        stages.append(_run("load", [python, "-m", "cdp.load"], env))
-        stages[-1]["rows_out"] = _counts(warehouse, {"raw rows": "select sum(rows_loaded) from raw._load_ledger"})
-        stages.append(_run("dbt staging + identity records",
-                           [dbt, "build", "--select", "resource_type:seed", "staging", "intermediate", "--exclude",
-                            "int_identity_clusters+", "--quiet"], env))
-        stages[-1]["rows_out"] = _counts(warehouse, {"identity records": "select count(*) from int_identity_records"})
-        stages.append(_run("matching (Splink predict + cluster)",
-                           [dbt, "build", "--select", "int_identity_clusters", "--quiet"], env))
-        stages[-1]["rows_out"] = _counts(warehouse, {
-            "clustered records": "select count(*) from int_identity_clusters",
-            "clusters": "select count(distinct cluster_id) from int_identity_clusters"})
-        stages.append(_run("marts", [dbt, "build", "--select", "int_identity_clusters+", "--exclude",
-                                     "int_identity_clusters", "--quiet"], env))
-        stages[-1]["rows_out"] = _counts(warehouse, {"customers": "select count(*) from dim_customers"})
-        stages.append(_run("checks (Great Expectations)", [python, "-m", "expectations.run"], env))
+        if incremental:
+            held = hold_back(landing, run_dir / "late", truth, incremental)
+        _pipeline(stages, "", warehouse, env)
+        if incremental:
+            shutil.copytree(run_dir / "late", landing, dirs_exist_ok=True)
+            _pipeline(stages, "incremental: ", warehouse, env)
         stages.append(_run("evaluate", [python, "-m", "cdp.evaluate", "--truth", str(truth)], env))
         quality = stages[-1]["_output"].strip().splitlines()[-1]
     finally:
@@ -83,14 +139,19 @@ def bench(people: int, seed: int, workdir: Path, keep: bool) -> dict:
             shutil.rmtree(run_dir, ignore_errors=True)
     for stage in stages:
         stage.pop("_output", None)
-    pipeline = [s for s in stages if s["stage"] not in ("generate", "evaluate")]
-    return {
+    full = [s for s in stages if s["stage"] not in ("generate", "evaluate") and not s["stage"].startswith("incr")]
+    result = {
         "people": people, "seed": seed, "machine": f"{platform.machine()} {os.cpu_count()} cores",
         "stages": stages,
-        "pipeline_wall_seconds": round(sum(s["wall_seconds"] for s in pipeline), 1),
-        "pipeline_peak_rss_mib": max(s["peak_rss_mib"] for s in pipeline),
+        "pipeline_wall_seconds": round(sum(s["wall_seconds"] for s in full), 1),
+        "pipeline_peak_rss_mib": max(s["peak_rss_mib"] for s in full),
         "quality": quality,
     }
+    if incremental:
+        late = [s for s in stages if s["stage"].startswith("incremental: ")]
+        result["incremental_rows_held_back"] = held
+        result["incremental_wall_seconds"] = round(sum(s["wall_seconds"] for s in late), 1)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,14 +161,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=PROJECT_ROOT / "bench" / "runs")
     parser.add_argument("--json", type=Path, default=None, help="default: bench/results/people<N>.json")
     parser.add_argument("--keep", action="store_true", help="keep the generated data and warehouse")
+    parser.add_argument("--incremental", type=float, default=0.0, metavar="SHARE",
+                        help="hold back this share of identity records (e.g. 0.01) and load them as a second "
+                             "batch after the full run, timing that incremental run too")
     args = parser.parse_args(argv)
-    result = bench(args.people, args.seed, args.workdir, args.keep)
+    result = bench(args.people, args.seed, args.workdir, args.keep, args.incremental)
     print(f"{'stage':<40}{'wall s':>9}{'peak RSS MiB':>14}  rows")
     for stage in result["stages"]:
         rows = ", ".join(f"{k} {v:,}" for k, v in stage.get("rows_out", {}).items())
+        rows += "".join(f"; {model} {seconds:.1f} s" for model, seconds in stage.get("model_seconds", {}).items())
         print(f"{stage['stage']:<40}{stage['wall_seconds']:>9.1f}{stage['peak_rss_mib']:>14.0f}  {rows}")
     print(f"{'pipeline (load .. checks)':<40}{result['pipeline_wall_seconds']:>9.1f}"
           f"{result['pipeline_peak_rss_mib']:>14.0f}")
+    if args.incremental:
+        print(f"{'incremental run (load .. checks)':<40}{result['incremental_wall_seconds']:>9.1f}"
+              f"  ({result['incremental_rows_held_back']:,} records held back, then loaded)")
     print(result["quality"])
     out = args.json or PROJECT_ROOT / "bench" / "results" / f"people{args.people}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
