@@ -10,12 +10,7 @@ purchases as (
 ),
 
 as_of as (
-    select
-        {% if var('rfm_as_of', none) %}
-            cast('{{ var("rfm_as_of") }}' as timestamp)
-        {% else %}
-            max(purchased_at)
-        {% endif %} as as_of_at
+    select {{ rfm_as_of_at('purchased_at') }} as as_of_at
     from purchases
 ),
 
