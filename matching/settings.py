@@ -160,10 +160,13 @@ def _email_comparison() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("email_key"),
             *_shared_unless_household("email_key_l = email_key_r", "same e-mail", tf_column="email_key"),
-            # 'elena_smirnova' at two providers is often two Elena Smirnovas: weigh by rarity
-            cll.CustomLevel("email_user_l = email_user_r", "same mailbox name, other domain").configure(
-                tf_adjustment_column="email_user"
-            ),
+            # 'elena_smirnova' at two providers is often two Elena Smirnovas: weigh by rarity,
+            # and not at all when the mailbox name only spells the person's name (the name
+            # comparison already counts that)
+            cll.CustomLevel("email_user_l = email_user_r and coalesce(mailbox_key_l not in "
+                            "(name_concat_key_l, name_concat_reversed_key_l), true)",
+                            "same mailbox name, other domain").configure(
+                tf_adjustment_column="email_user", disable_tf_exact_match_detection=True),
             cll.ElseLevel(),
         ],
     )
