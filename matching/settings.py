@@ -180,6 +180,11 @@ def _handle_comparison() -> cl.CustomComparison:
         return (f"(handle_key_{handle_side} is not null and mailbox_key_{other} is null "
                 f"and name_concat_key_{other} is null)")
 
+    def spells_other_name(handle_side: str, other: str) -> str:
+        return (f"(handle_name_key_{handle_side} in (name_concat_key_{other}, name_concat_reversed_key_{other})"
+                f" and coalesce(handle_name_key_{handle_side} not in (name_concat_key_{handle_side},"
+                f" name_concat_reversed_key_{handle_side}), true))")
+
     return cl.CustomComparison(
         output_column_name="handle",
         comparison_description="messenger handle against mailbox name and name",
@@ -197,11 +202,10 @@ def _handle_comparison() -> cl.CustomComparison:
             cll.CustomLevel("handle_key_l = mailbox_key_r or mailbox_key_l = handle_key_r",
                             "handle equals the mailbox name").configure(
                 tf_adjustment_column="mailbox_key", disable_tf_exact_match_detection=True),
-            cll.CustomLevel(
-                "handle_name_key_l in (name_concat_key_r, name_concat_reversed_key_r) "
-                "or handle_name_key_r in (name_concat_key_l, name_concat_reversed_key_l)",
-                "handle spells the name",
-            ).configure(tf_adjustment_column="name_concat_key", disable_tf_exact_match_detection=True),
+            # only when the handle tells more than its own record's display name: '@andrei_popescu'
+            # on a chat already named Andrei Popescu is the same evidence as the name, counted there
+            cll.CustomLevel(f"{spells_other_name('l', 'r')} or {spells_other_name('r', 'l')}",
+                            "handle spells the name").configure(tf_adjustment_column="name_concat_key", disable_tf_exact_match_detection=True),
             cll.ElseLevel(),
         ],
     )
