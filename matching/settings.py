@@ -38,6 +38,10 @@ FIRST_NAMES_CONFLICT = (
 )
 
 
+# Levels of agreement between records whose first names conflict; training makes them neutral.
+HOUSEHOLD_LABEL = "first names conflict (household?)"
+
+
 def _shared_unless_household(condition: str, label: str, tf_column: str | None = None) -> list:
     """An agreement level split in two: household members share contact points and
     addresses, so agreement between records with conflicting first names is weaker evidence.
@@ -47,8 +51,7 @@ def _shared_unless_household(condition: str, label: str, tf_column: str | None =
         shared = shared.configure(tf_adjustment_column=tf_column, disable_tf_exact_match_detection=True)
     return [
         shared,
-        cll.CustomLevel(f"{condition} and coalesce({FIRST_NAMES_CONFLICT}, false)",
-                        f"{label}, first names conflict (household?)"),
+        cll.CustomLevel(f"{condition} and coalesce({FIRST_NAMES_CONFLICT}, false)", f"{label}, {HOUSEHOLD_LABEL}"),
     ]
 
 
@@ -205,7 +208,8 @@ def _handle_comparison() -> cl.CustomComparison:
             # only when the handle tells more than its own record's display name: '@andrei_popescu'
             # on a chat already named Andrei Popescu is the same evidence as the name, counted there
             cll.CustomLevel(f"{spells_other_name('l', 'r')} or {spells_other_name('r', 'l')}",
-                            "handle spells the name").configure(tf_adjustment_column="name_concat_key", disable_tf_exact_match_detection=True),
+                            "handle spells the name").configure(
+                tf_adjustment_column="name_concat_key", disable_tf_exact_match_detection=True),
             cll.ElseLevel(),
         ],
     )

@@ -26,6 +26,7 @@ from matching.reports import write_training_reports
 from matching.settings import (
     DETERMINISTIC_RECALL,
     DETERMINISTIC_RULES,
+    HOUSEHOLD_LABEL,
     TRAINING_BLOCKING_RULES,
     settings,
 )
@@ -68,12 +69,27 @@ def train(records: pa.Table, out_path: Path = MODEL_PATH, seed: int = 42,
             register_corrected_term_frequencies(linker, con, "identity_records")
             linker = _estimate_m(con, linker)
         out_path.parent.mkdir(parents=True, exist_ok=True)
-        linker.misc.save_model_to_json(str(out_path), overwrite=True)
+        out_path.write_text(json.dumps(_household_levels_neutral(linker.misc.save_model_to_json()), indent=2)
+                            + "\n", encoding="utf-8")
         if reports_dir is not None:
             _write_reports(con, out_path, reports_dir)
     finally:
         con.close()
     return out_path
+
+
+def _household_levels_neutral(model: dict) -> dict:
+    """A phone, e-mail or address shared by records whose first names conflict is what a
+    family shares: such agreement says nothing either way (m = u). EM cannot learn that
+    itself, because under the rules it trains on (same phone, same e-mail) family members
+    and nickname-spelt records of one person look alike, and it gave these levels weights
+    that stacked up to merge households."""
+    model = copy.deepcopy(model)
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if HOUSEHOLD_LABEL in level.get("label_for_charts", "") and "u_probability" in level:
+                level["m_probability"] = level["u_probability"]
+    return model
 
 
 def _write_reports(con: duckdb.DuckDBPyConnection, model_path: Path, reports_dir: Path) -> None:

@@ -119,6 +119,9 @@ def test_training_writes_a_usable_model_and_its_reports(built, tmp_path):
     trained = json.loads(model.read_text())
     assert 0 < trained["probability_two_random_records_match"] < 0.01
     assert {c["output_column_name"] for c in trained["comparisons"]} >= {"name", "birth_date", "email", "phone"}
+    household = [level for c in trained["comparisons"] for level in c["comparison_levels"]
+                 if "household" in level.get("label_for_charts", "")]
+    assert len(household) == 4 and all(level["m_probability"] == level["u_probability"] for level in household)
     reports = {p.name for p in (tmp_path / "reports").iterdir()}
     assert reports == {"match_weights.html", "m_u_parameters.html", "waterfall_examples.html",
                        "cluster_studio.html", "blocking_rules.json"}
