@@ -3,9 +3,11 @@
 from dagster import Definitions, in_process_executor
 
 from orchestration.assets.dbt import cdp_dbt_assets
+from orchestration.assets.published import published_marts
 from orchestration.assets.raw import raw_channel_exports
 from orchestration.checks import ge_asset_checks
 from orchestration.jobs import full_pipeline_job, train_matching_job
+from orchestration.privacy import erase_subject_job
 from orchestration.resources import build_resources
 from orchestration.schedules import daily_full_pipeline
 from orchestration.sensors import landing_files_sensor
@@ -14,9 +16,9 @@ from orchestration.sensors import landing_files_sensor
 def build_definitions() -> Definitions:
     """Definitions with resources read from the environment now (CDP_WAREHOUSE, CDP_LANDING_DIR)."""
     return Definitions(
-        assets=[raw_channel_exports, cdp_dbt_assets],
+        assets=[raw_channel_exports, cdp_dbt_assets, published_marts],
         asset_checks=ge_asset_checks,
-        jobs=[full_pipeline_job, train_matching_job],
+        jobs=[full_pipeline_job, train_matching_job, erase_subject_job],
         schedules=[daily_full_pipeline],
         sensors=[landing_files_sensor],
         resources=build_resources(),
