@@ -18,7 +18,7 @@ import duckdb
 import great_expectations as gx
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from expectations.suites import SUITES, Suite
+from expectations.suites import SUITES, Spec, Suite
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,11 @@ class SuiteOutcome:
         return text + "".join(f"\n    failed: {f}" for f in self.failed)
 
 
-def validate(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteOutcome:
-    """Validate one suite on a (read-only is enough) warehouse connection."""
-    frame = con.execute(suite.query()).df()
+def validate(con: duckdb.DuckDBPyConnection, suite: Suite, table: str | None = None,
+             expectations: list[Spec] | None = None) -> SuiteOutcome:
+    """Validate one suite (or some of its expectations, on another table) on a warehouse connection."""
+    expectations = suite.expectations if expectations is None else expectations
+    frame = con.execute(suite.query(table, expectations)).df()
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -46,7 +48,7 @@ def validate(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteOutcome:
              .add_dataframe_asset(name=suite.name)
              .add_batch_definition_whole_dataframe("whole_table"))
     gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.name))
-    for expectation in suite.expectations:
+    for expectation in expectations:
         gx_suite.add_expectation(expectation.build())
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
@@ -68,6 +70,14 @@ def _describe_failure(result) -> str:
     if result.exception_info and result.exception_info.get("raised_exception"):
         counts = f": error {result.exception_info.get('exception_message')}"
     return f"{config.type}" + (f"({column})" if column else "") + counts
+
+
+def validate_batch(con: duckdb.DuckDBPyConnection, entity_key: str, table: str,
+                   present: set[str]) -> SuiteOutcome | None:
+    """The raw suite's value checks on one staged batch (``table``); None when none applies."""
+    suite = SUITES["raw_" + entity_key.replace("/", "_")]
+    checks = suite.value_checks(present)
+    return validate(con, suite, table, checks) if checks else None
 
 
 def validate_warehouse(warehouse: Path, names: list[str] | None = None) -> list[SuiteOutcome]:

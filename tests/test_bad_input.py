@@ -4,6 +4,7 @@ file (and row and column where there is one), and no good row of it is lost."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import duckdb
 import pyarrow as pa
@@ -109,13 +110,48 @@ def test_empty_file_is_quarantined(tmp_path):
     assert results["empty.csv"].reason == "crm/contacts/empty.csv: empty file (no header row)"
 
 
-def test_garbage_dates_and_absurd_amounts_are_kept_verbatim_in_raw(tmp_path):
-    orders = ('{"order_id": "O1", "ordered_at": "yesterday", "total_amount": "-50"}\n'
-              '{"order_id": "O2", "ordered_at": "2024-02-30", "total_amount": 1e12}\n')
-    _load(tmp_path, {"webshop/orders/o.jsonl": orders, "crm/contacts/c.csv": HEADER + "C1,A,B,,31/31/1899\n"})
-    assert _rows(tmp_path, "select ordered_at, total_amount from raw.webshop__orders order by order_id") == [
-        ("yesterday", "-50"), ("2024-02-30", "1000000000000.0")]
+def _orders(rows: list[tuple[str, str]]) -> str:
+    return "".join(json.dumps({"order_id": f"O{i}", "ordered_at": at, "total_amount": amount}) + "\n"
+                   for i, (at, amount) in enumerate(rows, start=1))
+
+
+def test_a_few_garbage_dates_and_absurd_amounts_load_verbatim_and_the_gate_reports_the_rate(tmp_path):
+    good = [("2024-03-01 10:00:00", "120.50")] * 298
+    results = _load(tmp_path, {"webshop/orders/o.jsonl": _orders([*good, ("yesterday", "-50"), ("2024-02-30", 1e12)]),
+                               "crm/contacts/c.csv": HEADER + "C1,A,B,,31/31/1899\n"})
+    assert results["o.jsonl"].rows_loaded == 300 and results["c.csv"].rows_loaded == 1
+    assert _rows(tmp_path, "select ordered_at, total_amount from raw.webshop__orders "
+                           "where order_id in ('O299', 'O300') "
+                           "order by order_id") == [("yesterday", "-50"), ("2024-02-30", "1000000000000.0")]
     assert _rows(tmp_path, "select birth_date from raw.crm__contacts") == [("31/31/1899",)]
+    from expectations.run import validate_warehouse
+
+    [outcome] = validate_warehouse(tmp_path / "w.duckdb", ["raw_webshop_orders"])
+    assert outcome.success  # within the tolerated rates, but counted:
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        from expectations.run import validate
+        from expectations.suites import SUITES
+
+        strict = SUITES["raw_webshop_orders"]
+        checks = [e for e in strict.value_checks({"total_amount"}) if "__value" in e.kwargs["column"]]
+        checks = [type(e)(e.kind, {**e.kwargs, "mostly": 1.0}) for e in checks]
+        assert validate(con, strict, expectations=checks).failed == [
+            "expect_column_values_to_be_between(total_amount__value): 2 unexpected (0.67%)"]
+
+
+def test_a_batch_of_garbage_dates_or_absurd_amounts_is_quarantined_naming_the_checks(tmp_path):
+    results = _load(tmp_path, {
+        "webshop/orders/us_dates.jsonl": _orders([("03/01/2024 10:00 AM", "12.00")] * 20),
+        "webshop/orders/cents.jsonl": _orders([("2024-03-01 10:00", "1200000000")] * 20),
+        "webshop/orders/fine.jsonl": _orders([("2024-03-01 10:00", "12.00")] * 3),
+    })
+    assert results["us_dates.jsonl"].status == results["cents.jsonl"].status == "quarantined"
+    assert results["us_dates.jsonl"].reason == (
+        "webshop/orders/us_dates.jsonl: failed the Great Expectations gate raw_webshop_orders: "
+        "expect_column_values_to_match_regex(ordered_at): 20 unexpected (100.00%)")
+    assert "expect_column_values_to_be_between(total_amount__value): 20 unexpected" in results["cents.jsonl"].reason
+    assert results["fine.jsonl"].rows_loaded == 3
+    assert list((tmp_path / "quarantine/webshop/orders").glob("*us_dates.jsonl"))
 
 
 def test_a_10_mb_text_field_loads_intact(tmp_path):
@@ -154,11 +190,11 @@ def test_parquet_with_wrong_types_loads_as_text(tmp_path):
     path.parent.mkdir(parents=True)
     pq.write_table(pa.table({
         "contact_id": pa.array([101, None, 103], pa.int64()),
-        "birth_date": pa.array([19800102, 0, -5], pa.int32()),
-        "email": pa.array([["a@x.md"], [], None], pa.list_(pa.string())),
+        "birth_date": pa.array([date(1980, 1, 2), date(1990, 5, 6), None], pa.date32()),
+        "tags": pa.array([["vip", "b2b"], [], None], pa.list_(pa.string())),
     }), path)
     [result] = _load(tmp_path, {}).values()
     assert (result.status, result.rows_loaded, result.rows_rejected) == ("loaded", 2, 1)
-    assert _rows(tmp_path, "select contact_id, birth_date, email from raw.crm__contacts order by 1") == [
-        ("101", "19800102", "[a@x.md]"), ("103", "-5", None)]
+    assert _rows(tmp_path, "select contact_id, birth_date, tags from raw.crm__contacts order by 1") == [
+        ("101", "1980-01-02", "[vip, b2b]"), ("103", None, None)]
     assert _rows(tmp_path, "select row_number, column_name from raw._rejected_rows") == [(2, "contact_id")]

@@ -161,3 +161,22 @@ def test_a_mart_failing_its_checks_is_not_published(reference, tmp_path):
     with pytest.raises(PublishRefused, match="mart_dim_customers: FAILED"):
         publish(warehouse, target)
     assert _read_published(target) == good
+
+
+def test_mart_suites_catch_an_uncovered_record_and_an_orphan_purchase(reference, tmp_path):
+    from expectations.run import validate_warehouse
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(reference["warehouse"], warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("delete from customer_crosswalk where record_key = "
+                    "(select min(record_key) from customer_crosswalk)")
+        con.execute("update fct_purchases set customer_id = 'cus_nobody' where customer_id = "
+                    "(select min(customer_id) from fct_purchases)")
+    outcomes = {o.suite: o for o in validate_warehouse(warehouse, ["mart_crosswalk_coverage", "mart_fct_purchases"])}
+    [coverage] = outcomes["mart_crosswalk_coverage"].failed
+    assert coverage.startswith("expect_column_values_to_be_between(crosswalk_rows): 1 unexpected")
+    assert any(f.startswith("expect_column_values_to_be_in_set(has_profile)") for f in
+               outcomes["mart_fct_purchases"].failed)
+    assert any(f.startswith("expect_column_values_to_be_between(revenue_difference)") for f in
+               outcomes["mart_fct_purchases"].failed)
