@@ -259,8 +259,9 @@ def rebuild_and_publish(warehouse: Path, project_dir: Path | None = None) -> Non
 
 def subject_access(con: duckdb.DuckDBPyConnection, customer_id: str | None = None, email: str | None = None,
                    phone: str | None = None) -> dict:
-    """Everything the warehouse holds about the person, as one JSON-ready document."""
-    ensure_raw_tables(con)
+    """Everything the warehouse holds about the person, as one JSON-ready document.
+
+    Reads only (a read-only connection is enough), so it can run while the pipeline writes elsewhere."""
     subject = find_subject(con, customer_id, email, phone)
     raw = {}
     for entity_key in sorted(subject.raw_rows):

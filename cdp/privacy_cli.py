@@ -53,8 +53,7 @@ def access_main(argv: list[str] | None = None) -> int:
     _person_arguments(parser)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    # A read-write connection: the lookup uses a temp table (nothing is written to the warehouse).
-    with duckdb.connect(str(warehouse_path())) as con:
+    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
         document = subject_access(con, args.customer_id, args.email, args.phone)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8")
