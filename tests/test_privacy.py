@@ -143,7 +143,7 @@ def test_erasure_by_email_on_raw_only_follows_the_rows_that_belong_to_them(tmp_p
         "email/events/e.csv": "event_id,message_id,event_type\nE1,M1,opened\nE2,M2,opened\nE3,M1,clicked\n",
         "webshop/orders/o.csv": "order_id,email\nO1,ana+shop@example.md\nO2,\n",
         "webshop/order_lines/l.csv": "order_id,line_number\nO1,1\nO1,2\nO2,1\n",
-        "consent/events/k.csv": 'consent_event_id,email\nK1,ana@example.md\nK2,"ana@example"\n',
+        "consent/events/k.csv": "consent_event_id,email\nK1,ana@example.md\nK2,anabel@example.md\n",
     }
     for rel, text in files.items():
         (landing / rel).parent.mkdir(parents=True, exist_ok=True)

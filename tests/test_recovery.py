@@ -173,6 +173,8 @@ def test_mart_suites_catch_an_uncovered_record_and_an_orphan_purchase(reference,
                     "(select min(record_key) from customer_crosswalk)")
         con.execute("update fct_purchases set customer_id = 'cus_nobody' where customer_id = "
                     "(select min(customer_id) from fct_purchases)")
+        con.execute("update dim_customers set revenue = revenue + 1 where customer_id = "
+                    "(select max(customer_id) from dim_customers where revenue > 0)")
     outcomes = {o.suite: o for o in validate_warehouse(warehouse, ["mart_crosswalk_coverage", "mart_fct_purchases"])}
     [coverage] = outcomes["mart_crosswalk_coverage"].failed
     assert coverage.startswith("expect_column_values_to_be_between(crosswalk_rows): 1 unexpected")
