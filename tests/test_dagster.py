@@ -40,6 +40,10 @@ def test_full_pipeline_job_runs_and_a_rerun_adds_nothing(defs, cdp_paths, tmp_pa
     published = [e for e in first.all_events if e.event_type_value == "ASSET_MATERIALIZATION"
                  and e.asset_key.to_user_string() == "published_marts"]
     assert len(published) == 1
+    loads = [e.event_specific_data.materialization for e in first.all_events
+             if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key.to_user_string() == "crm/contacts"]
+    assert loads[0].metadata["files_loaded"].value >= 1
+    assert loads[0].metadata["rows_suppressed_erased_people"].value == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         before = con.execute("select (select count(*) from raw.crm__contacts), "
                              "(select count(*) from customer_crosswalk), (select count(*) from dim_customers)"
