@@ -55,8 +55,14 @@ def canonical(kind: str, value: str | None, country: str | None = None) -> str |
 
 
 def identifier_hash(kind: str, canonical_value: str) -> str:
-    """Salted SHA-256 of an already canonical identifier."""
-    return hashlib.sha256(f"{salt()}|{kind}|{canonical_value}".encode()).hexdigest()
+    """Salted SHA-256 of an already canonical identifier: lower-hex sha256(salt || value).
+
+    The same as DuckDB's ``sha256(salt || value)``, so SQL models can match the list against
+    their own canonical e-mails and phones (``kind`` is its own column, not part of the hash).
+    """
+    if kind not in ("email", "phone"):
+        raise ValueError(f"unknown identifier kind {kind!r}")
+    return hashlib.sha256((salt() + canonical_value).encode()).hexdigest()
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
@@ -70,6 +76,10 @@ def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
                 primary key (identifier_kind, identifier_hash)
             )"""
     )
+    # The name and columns the SQL side reads (identifier_type, identifier_hash), in the main schema.
+    con.execute(f"""create or replace view main.suppression_list as
+                    select identifier_kind as identifier_type, identifier_hash, erased_at, request_id
+                    from {SUPPRESSION_LIST}""")
 
 
 def suppressed_hashes(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:

@@ -118,6 +118,10 @@ def test_erasure_removes_the_person_everywhere_and_a_later_export_cannot_bring_t
     assert ("email", suppression.identifier_hash("email", suppression.canonical_email(email)), "ticket-1") in entries
     assert ("phone", suppression.identifier_hash("phone", phone), "ticket-1") in entries
     assert not any("@" in h or phone in h for _, h, _ in entries)
+    with duckdb.connect(str(copy), read_only=True) as con:  # SQL can match the list: sha256(salt || value)
+        assert con.execute("select count(*) from main.suppression_list where identifier_type = 'email' "
+                           "and identifier_hash = sha256(? || ?)",
+                           [suppression.salt(), suppression.canonical_email(email)]).fetchall()[0][0] == 1
 
     # The CRM exports the person again next week, in another spelling of the same address.
     landing = tmp_path / "landing"
