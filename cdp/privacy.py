@@ -15,9 +15,10 @@ the warehouse holds about them:
 
 ``erase`` deletes those raw rows (and rejected rows that carry their identifiers), adds the
 salted hashes of the identifiers to the suppression list so a later export cannot bring
-them back, and removes their records from the customer-id log. Staging views re-read raw,
+them back, and deletes their rows from every other table keyed by customer_id or
+record_key (the incremental customer-id log, dbt snapshots). Staging views re-read raw,
 so rebuilding the marts (``dbt build``) and publishing again finishes the job;
-``erase_and_rebuild`` does all of it. ``subject_access`` writes it all as one JSON document.
+``rebuild_and_publish`` does that. ``subject_access`` writes it all as one JSON document.
 
 Logs and return values carry counts and hashes, never the person's values.
 """
@@ -67,7 +68,6 @@ BELONGS_TO = (
     ("email/events", "message_id", "email/messages", "message_id"),
     ("sms/events", "message_id", "sms/messages", "message_id"),
 )
-ID_LOG = "main.int_customer_id_assignments"
 
 
 @dataclass
@@ -97,7 +97,8 @@ class ErasureReport:
         rows = sum(self.raw_rows_deleted.values())
         return (f"erasure {self.request_id}: {self.customers} customer(s), {self.identifiers} identifier(s) "
                 f"suppressed, {rows} raw rows in {len(self.raw_rows_deleted)} entities, "
-                f"{self.rejected_rows_deleted} rejected rows, {self.id_log_rows_deleted} customer-id log rows deleted")
+                f"{self.rejected_rows_deleted} rejected rows, {self.id_log_rows_deleted} rows of derived tables "
+                "(customer-id log, snapshots, marts) deleted")
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -207,6 +208,25 @@ def _rejected_rows_of(con: duckdb.DuckDBPyConnection, subject: Subject) -> list[
     return hits
 
 
+def _erase_derived(con: duckdb.DuckDBPyConnection, subject: Subject) -> int:
+    """Delete the person's rows from every table outside raw keyed by customer_id or record_key.
+
+    Most of those are rebuilt from raw anyway; this matters for the ones that are not: the
+    incremental customer-id log and dbt snapshots, which keep history across runs.
+    """
+    deleted = 0
+    for schema, table, column in con.execute(
+            """select c.table_schema, c.table_name, c.column_name from information_schema.columns c
+               join information_schema.tables t using (table_catalog, table_schema, table_name)
+               where t.table_type = 'BASE TABLE' and c.table_schema <> ?
+                 and c.column_name in ('customer_id', 'record_key') order by all""", [RAW_SCHEMA]).fetchall():
+        values = sorted(subject.customer_ids if column == "customer_id" else subject.record_keys)
+        if values:
+            deleted += con.execute(f'delete from "{schema}"."{table}" where list_contains(?, "{column}")',
+                                   [values]).fetchall()[0][0]
+    return deleted
+
+
 def erase(con: duckdb.DuckDBPyConnection, customer_id: str | None = None, email: str | None = None,
           phone: str | None = None, request_id: str | None = None) -> ErasureReport:
     """Delete the person from raw and the customer-id log and suppress their identifiers, in one transaction."""
@@ -225,10 +245,7 @@ def erase(con: duckdb.DuckDBPyConnection, customer_id: str | None = None, email:
         rejected = _rejected_rows_of(con, subject)
         if rejected:
             con.execute(f"delete from {REJECTED_ROWS} where list_contains(?, rowid)", [rejected])
-        id_log = 0
-        if subject.record_keys and _table_exists(con, "main", "int_customer_id_assignments"):
-            id_log = con.execute(f"delete from {ID_LOG} where list_contains(?, record_key)",
-                                 [sorted(subject.record_keys)]).fetchall()[0][0]
+        id_log = _erase_derived(con, subject)
         con.executemany(
             f"""insert into {suppression.SUPPRESSION_LIST} (identifier_kind, identifier_hash, request_id)
                 values (?, ?, ?) on conflict do nothing""",

@@ -96,7 +96,14 @@ def test_erasure_removes_the_person_everywhere_and_a_later_export_cannot_bring_t
         before_rows = _raw_rows_with(con, "email", email)
         others = con.execute("select count(*) from dim_customers where customer_id <> ?", [customer_id]
                              ).fetchall()[0][0]
+        # history that a rebuild would not rewrite, like a dbt snapshot of the profiles
+        con.execute("create schema snapshots")
+        con.execute("create table snapshots.snap_dim_customers as select * from dim_customers")
         report = erase(con, customer_id=customer_id, request_id="ticket-1")
+        for table in ("snapshots.snap_dim_customers", "int_customer_id_assignments"):
+            assert con.execute(f"select count(*) from {table} where customer_id = ?", [customer_id]
+                               ).fetchall()[0][0] == 0
+        assert con.execute("select count(*) from snapshots.snap_dim_customers").fetchall()[0][0] == others
     assert before_rows > 0 and report.customers == 1 and sum(report.raw_rows_deleted.values()) >= before_rows
     rebuild_and_publish(copy)
 
