@@ -2,9 +2,10 @@
 
     cdp run [--people 3000] [--seed 42]   generate sample exports if the landing folder is empty,
                                            run the Dagster job `full_pipeline`, print a summary
-    cdp generate | load | check | evaluate | train   one step (see --help of each)
+    cdp generate | load | check | evaluate | train | publish   one step (see --help of each)
     cdp segments                           write the dbt models of segments.yml
     cdp export --segment S --destination D write a segment's consented members to a file
+    cdp erase | subject-access             privacy requests (see cdp/privacy_cli.py)
 """
 
 from __future__ import annotations
@@ -75,11 +76,15 @@ def main(argv: list[str] | None = None) -> int:
         "load": "cdp.load",
         "segments": "cdp.segments",
         "export": "cdp.activation",
+        "publish": "cdp.publish",
+        "erase": "cdp.privacy_cli:erase_main",
+        "subject-access": "cdp.privacy_cli:access_main",
     }
     if argv and argv[0] in commands:
         import importlib
 
-        return importlib.import_module(commands[argv[0]]).main(argv[1:]) or 0
+        module, _, function = commands[argv[0]].partition(":")
+        return getattr(importlib.import_module(module), function or "main")(argv[1:]) or 0
     parser = argparse.ArgumentParser(prog="cdp", description=__doc__.splitlines()[0],
                                      epilog="other commands: " + ", ".join(commands))
     sub = parser.add_subparsers(dest="command", required=True)

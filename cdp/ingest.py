@@ -6,10 +6,17 @@ whatever the file is called. A batch loads in one transaction (rows + ledger ent
 so a crash leaves either all of it or none of it.
 
 Nothing is silently dropped:
-* a file that cannot be read as a whole (bad encoding, broken CSV, missing required
-  column) is copied to the quarantine folder and recorded with the reason;
-* a row whose required id is empty goes to ``raw._rejected_rows`` with file, row,
-  column and the row's content, while the file's good rows load.
+* a file that cannot be read as a whole (an encoding we cannot recognise, a quote never
+  closed in the middle of the file, missing required column, empty) is copied to the
+  quarantine folder and recorded with the reason;
+* a row that cannot be read (wrong number of fields, a truncated last line, a JSONL line
+  that is not a JSON object) or whose required id is empty goes to ``raw._rejected_rows``
+  with file, row, column and the row's content, while the file's good rows load;
+* rows of people on the suppression list (erased on request) are dropped and counted.
+
+CSV and JSONL are parsed here rather than by DuckDB's reader so that every broken row can
+be set aside with its own row number; a Windows-1251 file is transcoded (noted in the
+ledger), a UTF-8 byte-order mark is ignored and a `;` or tab delimiter is detected.
 
 Raw tables hold text exactly as it arrived (all VARCHAR); staging models cast.
 """
@@ -20,13 +27,17 @@ import csv
 import gzip
 import hashlib
 import io
+import json
 import logging
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
+from cdp import suppression
 from cdp.contract import ENTITIES, ENTITIES_BY_KEY, FILE_SUFFIXES, RAW_SCHEMA, Entity
 
 log = logging.getLogger(__name__)
@@ -34,6 +45,10 @@ log = logging.getLogger(__name__)
 LEDGER = f"{RAW_SCHEMA}._load_ledger"
 REJECTED_ROWS = f"{RAW_SCHEMA}._rejected_rows"
 METADATA_COLUMNS = ("_batch_id", "_source_file", "_row_number", "_loaded_at")
+# A free-text field (a feedback form, a note) may be large; Python's csv default is 128 KiB.
+MAX_FIELD_BYTES = 64 * 1024 * 1024
+csv.field_size_limit(MAX_FIELD_BYTES)
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 class BatchRejected(Exception):
@@ -53,7 +68,19 @@ class LoadResult:
     status: str  # loaded | skipped | duplicate | quarantined
     rows_loaded: int = 0
     rows_rejected: int = 0
-    reason: str | None = None
+    reason: str | None = None  # why quarantined / duplicate, or a note on a loaded file (e.g. transcoded)
+    rows_suppressed: int = 0
+
+
+@dataclass
+class ParsedFile:
+    """A text file read into columns, plus the rows that could not be read."""
+
+    header: list[str]
+    columns: list[list[str | None]]
+    row_numbers: list[int]
+    bad_rows: list[tuple[int, str, str, str]]  # (row number, column, reason, record as JSON)
+    note: str | None = None
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -80,6 +107,8 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+    con.execute(f"alter table {LEDGER} add column if not exists rows_suppressed bigint default 0")
+    suppression.ensure_table(con)
     con.execute(
         f"""
         create table if not exists {REJECTED_ROWS} (
@@ -164,10 +193,10 @@ def load_file(con: duckdb.DuckDBPyConnection, landing_file: LandingFile, landing
 
     con.execute("begin transaction")
     try:
-        loaded, rejected = _load_batch(con, entity, path, rel, file_hash)
-        _record(con, file_hash, rel, entity, path, "loaded", loaded, rejected, None, None)
+        loaded, rejected, suppressed, note = _load_batch(con, entity, path, rel, file_hash)
+        _record(con, file_hash, rel, entity, path, "loaded", loaded, rejected, note, None, suppressed)
         con.execute("commit")
-    except (BatchRejected, duckdb.Error, UnicodeDecodeError, ValueError, OSError) as exc:
+    except (BatchRejected, duckdb.Error, UnicodeDecodeError, ValueError, OSError, csv.Error) as exc:
         con.execute("rollback")
         reason = _reason(exc, rel)
         target = _quarantine(path, rel, file_hash, reason, quarantine)
@@ -176,25 +205,41 @@ def load_file(con: duckdb.DuckDBPyConnection, landing_file: LandingFile, landing
         return LoadResult(entity.key, rel, "quarantined", reason=reason)
     finally:
         con.execute("drop table if exists _batch")
-    log.info("%s: %d rows loaded, %d rows rejected", rel, loaded, rejected)
-    return LoadResult(entity.key, rel, "loaded", loaded, rejected)
+    log.info("%s: %d rows loaded, %d rows rejected, %d rows suppressed%s", rel, loaded, rejected, suppressed,
+             f" ({note})" if note else "")
+    return LoadResult(entity.key, rel, "loaded", loaded, rejected, note, suppressed)
 
 
 def _load_batch(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, rel: str,
-                file_hash: str) -> tuple[int, int]:
-    con.execute(f"create or replace temp table _scan as {_scan_sql(path, rel)}")
-    # rowids of a fresh table follow the file's row order; number rows from 1.
-    con.execute("create or replace temp table _batch as "
-                "select *, (rowid - min(rowid) over () + 1)::bigint as _row_number from _scan")
-    con.execute("drop table _scan")
-    columns = [r[0] for r in con.execute("select column_name from (describe _batch)").fetchall()
-               if r[0] != "_row_number"]
+                file_hash: str) -> tuple[int, int, int, str | None]:
+    """Stage the file as temp table ``_batch`` and move its rows to raw, rejected or nowhere (suppressed)."""
+    parsed = _parse(path, rel)
+    if parsed is None:  # Parquet: DuckDB reads it; rowids of a fresh table follow the file's row order.
+        con.execute(f"create or replace temp table _scan as {_parquet_sql(path)}")
+        con.execute("create or replace temp table _batch as "
+                    "select *, (rowid - min(rowid) over () + 1)::bigint as _row_number from _scan")
+        con.execute("drop table _scan")
+        columns = [r[0] for r in con.execute("select column_name from (describe _batch)").fetchall()
+                   if r[0] != "_row_number"]
+        note, bad_rows = None, []
+    else:
+        columns, note, bad_rows = parsed.header, parsed.note, parsed.bad_rows
     canonical = {c: c.strip().lower() for c in columns}
     if len(set(canonical.values())) != len(canonical):
         raise BatchRejected(f"{rel}: header repeats a column name: {sorted(canonical.values())}")
-    for original, name in canonical.items():
-        if original != name:
-            con.execute(f'alter table _batch rename column "{original}" to "{name}"')
+    if parsed is not None:
+        arrays = [pa.array(values, pa.string()) for values in parsed.columns]
+        table = pa.Table.from_arrays([*arrays, pa.array(parsed.row_numbers, pa.int64())],
+                                     names=[canonical[c] for c in columns] + ["_row_number"])
+        con.register("_parsed", table)
+        try:
+            con.execute("create or replace temp table _batch as select * from _parsed")
+        finally:
+            con.unregister("_parsed")
+    else:
+        for original, name in canonical.items():
+            if original != name:
+                con.execute(f'alter table _batch rename column {_ident(original)} to {_ident(name)}')
     present = set(canonical.values())
     missing = [c for c in entity.required if c not in present]
     if missing:
@@ -205,12 +250,19 @@ def _load_batch(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, rel:
         "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
         [RAW_SCHEMA, entity.raw_table]).fetchall()}
     for extra in sorted(present - existing):
-        con.execute(f'alter table {raw_table} add column "{extra}" varchar')
+        con.execute(f"alter table {raw_table} add column {_ident(extra)} varchar")
 
+    suppressed = _drop_suppressed(con, present)
+    if bad_rows:
+        con.executemany(
+            f"""insert into {REJECTED_ROWS} (batch_id, source_file, channel, entity, row_number,
+                    column_name, reason, record_json) values (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [[file_hash, rel, entity.channel, entity.name, *bad] for bad in bad_rows])
     # One rejected-row entry per row, naming the first required column that is empty.
     first_empty = "case " + " ".join(
         f"when nullif(trim(\"{c}\"), '') is null then '{c}'" for c in entity.required) + " end"
-    select_cols = ", ".join(f'"{c}"' for c in sorted(present))
+    select_cols = ", ".join(_ident(c) for c in sorted(present))
+    _gate(con, entity, rel, f"(select * from _batch where {first_empty} is null)", present)
     rejected = con.execute(
         f"""insert into {REJECTED_ROWS} (batch_id, source_file, channel, entity, row_number,
                 column_name, reason, record_json)
@@ -226,42 +278,166 @@ def _load_batch(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, rel:
             from _batch where {first_empty} is null""",
         [file_hash, rel],
     ).fetchall()[0][0]
-    return loaded, rejected
+    return loaded, rejected + len(bad_rows), suppressed, note
 
 
-def _scan_sql(path: Path, rel: str) -> str:
-    """SQL that reads one file as all-text columns, preserving row order."""
-    name = path.name.lower()
+def _gate(con: duckdb.DuckDBPyConnection, entity: Entity, rel: str, rows: str, present: set[str]) -> None:
+    """The entity's Great Expectations value checks on the batch's loadable rows; failing quarantines the file.
+
+    The checks are rates (e.g. 95% of dates parseable): a few garbage values load and show up
+    as nulls in staging, a batch exported in the wrong date format does not load at all.
+    """
+    from expectations.run import validate_batch
+
+    outcome = validate_batch(con, entity.key, rows, present)
+    if outcome is not None and not outcome.success:
+        raise BatchRejected(f"{rel}: failed the Great Expectations gate {outcome.suite}: " + "; ".join(outcome.failed))
+
+
+def _ident(name: str) -> str:
+    """A column name from a file header as a safely quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _drop_suppressed(con: duckdb.DuckDBPyConnection, present: set[str]) -> int:
+    """Delete rows of erased people from ``_batch``; returns how many (values are never logged)."""
+    hashes = suppression.suppressed_hashes(con)
+    if not hashes:
+        return 0
+    found = suppression.matching_values(con, "_batch", present, hashes)
+    if not found:
+        return 0
+    condition, params = suppression.suppression_predicate(found)
+    return con.execute(f"delete from _batch where {condition}", params).fetchall()[0][0]
+
+
+def _parquet_sql(path: Path) -> str:
     quoted = str(path).replace("'", "''")
-    if name.endswith((".csv", ".csv.gz")):
-        header = _csv_header(path, rel)
-        cols = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for c in header)
-        return (f"select * from read_csv('{quoted}', header = true, auto_detect = false, delim = ',', "
-                f"quote = '\"', escape = '\"', columns = {{{cols}}}, strict_mode = true, "
-                f"null_padding = false, encoding = 'utf-8')")
-    if name.endswith(".jsonl"):
-        return (f"select columns(*)::varchar from read_json('{quoted}', format = 'newline_delimited', "
-                "sample_size = -1, union_by_name = true)")
+    return f"select columns(*)::varchar from read_parquet('{quoted}')"
+
+
+def _parse(path: Path, rel: str) -> ParsedFile | None:
+    """Read a CSV or JSONL file into text columns; None for Parquet (read by DuckDB)."""
+    name = path.name.lower()
     if name.endswith(".parquet"):
-        return f"select columns(*)::varchar from read_parquet('{quoted}')"
-    raise BatchRejected(f"{rel}: unsupported file type (expected one of {', '.join(FILE_SUFFIXES)})")
-
-
-def _csv_header(path: Path, rel: str) -> list[str]:
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
+        return None
+    if not name.endswith((".csv", ".csv.gz", ".jsonl")):
+        raise BatchRejected(f"{rel}: unsupported file type (expected one of {', '.join(FILE_SUFFIXES)})")
+    opener = gzip.open if name.endswith(".gz") else open
     with opener(path, "rb") as fh:
-        first = fh.readline()
-    if not first.strip():
-        raise BatchRejected(f"{rel}: empty file (no header row)")
+        data = fh.read()
+    if not data.strip():
+        raise BatchRejected(f"{rel}: empty file (no header row)" if ".csv" in name else f"{rel}: empty file")
+    text, note = _decode(data, rel)
+    return _parse_jsonl(text) if name.endswith(".jsonl") else _parse_csv(text, rel, note)
+
+
+def _decode(data: bytes, rel: str) -> tuple[str, str | None]:
+    """UTF-8 (a byte-order mark is dropped); Windows-1251 is recognised and transcoded with a note."""
     try:
-        text = first.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        raise BatchRejected(f"{rel}: row 1 (header) is not UTF-8 (byte {exc.start}); "
-                            "re-export the file as UTF-8") from exc
-    header = next(csv.reader(io.StringIO(text)))
+        row = data.count(b"\n", 0, exc.start) + 1
+        where = f"line {row} (byte {exc.start})"
+    try:
+        text = data.decode("cp1251")
+    except UnicodeDecodeError:
+        text = ""
+    if _looks_russian(text):
+        return text, f"not UTF-8 from {where}: read as Windows-1251 (Cyrillic) and transcoded"
+    raise BatchRejected(f"{rel}: {where} is not UTF-8 and the file does not look like Windows-1251; "
+                        "re-export it as UTF-8")
+
+
+def _looks_russian(text: str) -> bool:
+    """Windows-1251 decodes almost any byte, so look at the words: Russian words are Cyrillic
+    throughout, while a Latin-1 file read as 1251 gives Latin words with stray Cyrillic letters."""
+    words = [w for w in _WORD.findall(text) if any("\u0400" <= ch <= "\u04ff" for ch in w)]
+    mixed = sum(any("a" <= ch.lower() <= "z" for ch in w) for w in words)
+    return bool(words) and mixed <= 0.05 * len(words)
+
+
+def _delimiter(header_line: str) -> str:
+    """The most frequent of `,` `;` tab in the header row (outside quotes); `,` on a tie."""
+    unquoted = header_line.split('"')[::2]
+    counts = {d: sum(part.count(d) for part in unquoted) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def _parse_csv(text: str, rel: str, note: str | None) -> ParsedFile:
+    delimiter = _delimiter(text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
+                        strict=True)
+    header = next(reader)
     if not header or any(not h.strip() for h in header):
         raise BatchRejected(f"{rel}: header row has an empty column name")
-    return header
+    width = len(header)
+    columns: list[list[str | None]] = [[] for _ in header]
+    row_numbers: list[int] = []
+    bad_rows: list[tuple[int, str, str, str]] = []
+    row, last_line = 0, reader.line_num
+    lines: list[str] = []
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            row += 1
+            start, end = last_line + 1, reader.line_num
+            if str(exc).startswith("unexpected end") and end > start:
+                raise BatchRejected(f"{rel}: row {row} (line {start}): a quote opened there is never closed, "
+                                    "so the rows after it cannot be told apart") from exc
+            lines = lines or text.split("\n")
+            bad_rows.append((row, "*", f"line {start}: unreadable CSV row ({exc})",
+                             json.dumps({"_line": lines[start - 1]}, ensure_ascii=False)))
+            last_line = end
+            continue
+        line_before, last_line = last_line, reader.line_num
+        if not fields:
+            continue
+        row += 1
+        if len(fields) != width:
+            bad_rows.append((row, "*", f"line {line_before + 1}: {len(fields)} fields, the header has {width}",
+                             json.dumps({"_fields": fields}, ensure_ascii=False)))
+            continue
+        for values, value in zip(columns, fields, strict=True):
+            values.append(value if value != "" else None)
+        row_numbers.append(row)
+    if delimiter != ",":
+        note = "; ".join(filter(None, [note, f"delimiter {delimiter!r} detected"]))
+    return ParsedFile(header, columns, row_numbers, bad_rows, note)
+
+
+def _parse_jsonl(text: str) -> ParsedFile:
+    """One JSON object per line; a line that is not one is set aside with its line number."""
+    records: list[tuple[int, dict]] = []
+    bad_rows: list[tuple[int, str, str, str]] = []
+    keys: dict[str, None] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            record, problem = None, f"not JSON ({exc.msg} at column {exc.colno})"
+        else:
+            problem = f"a JSON {type(record).__name__}, not an object"
+        if not isinstance(record, dict):
+            bad_rows.append((number, "*", f"line {number}: {problem}", json.dumps({"_line": line}, ensure_ascii=False)))
+            continue
+        records.append((number, record))
+        keys.update(dict.fromkeys(record))
+    header = list(keys)
+    columns = [[_json_text(record.get(key)) for _, record in records] for key in header]
+    return ParsedFile(header, columns, [n for n, _ in records], bad_rows)
+
+
+def _json_text(value) -> str | None:
+    """A JSON value as raw text: strings as they are, numbers/booleans/objects as JSON."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _reason(exc: Exception, rel: str) -> str:
@@ -281,11 +457,11 @@ def _quarantine(path: Path, rel: str, file_hash: str, reason: str, quarantine: P
     return target
 
 
-def _record(con, file_hash, rel, entity, path, status, loaded, rejected, reason, qpath) -> None:
+def _record(con, file_hash, rel, entity, path, status, loaded, rejected, reason, qpath, suppressed=0) -> None:
     con.execute(
         f"""insert into {LEDGER} (file_hash, source_file, channel, entity, file_bytes, status,
-                rows_loaded, rows_rejected, reason, quarantine_path)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                rows_loaded, rows_rejected, reason, quarantine_path, rows_suppressed)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [file_hash, rel, entity.channel, entity.name, path.stat().st_size, status, loaded, rejected,
-         reason, qpath],
+         reason, qpath, suppressed],
     )

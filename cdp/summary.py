@@ -13,13 +13,14 @@ EXAMPLE_QUERY = ("select customer_id, full_name, city, channels, order_count, re
 def print_summary(warehouse: Path, truth: Path | None) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         print("\nrows loaded per channel export (all batches so far):")
-        for key, files, rows, rejected, quarantined in con.execute("""
+        for key, files, rows, rejected, quarantined, suppressed in con.execute("""
             select channel || '/' || entity, count(*) filter (where status = 'loaded'),
                    coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0),
-                   count(*) filter (where status = 'quarantined')
+                   count(*) filter (where status = 'quarantined'), coalesce(sum(rows_suppressed), 0)
             from raw._load_ledger group by 1 order by 1""").fetchall():
             extra = f", {rejected} rows rejected" if rejected else ""
             extra += f", {quarantined} files quarantined" if quarantined else ""
+            extra += f", {suppressed} rows of erased people dropped" if suppressed else ""
             print(f"  {key:<28} {rows:>9,} rows from {files} file(s){extra}")
         if not _exists(con, "main", "dim_customers"):
             print("\nthe marts were not built")
@@ -45,6 +46,10 @@ def print_summary(warehouse: Path, truth: Path | None) -> None:
         print("\nmatch quality against the sample's ground truth:")
         print("  " + evaluate_warehouse(warehouse, truth).describe())
     print(f"\nwarehouse: {warehouse.resolve()}")
+    from cdp.publish import published_path
+
+    if published_path().exists():
+        print(f"published for BI (open read-only): {published_path().resolve()}")
     print("try:  .venv/bin/python -c \"import duckdb; "
           f"duckdb.connect('{warehouse}', read_only=True).sql('{EXAMPLE_QUERY}').show()\"")
 

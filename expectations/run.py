@@ -9,16 +9,17 @@ personal data.
 from __future__ import annotations
 
 import argparse
+import html
 import logging
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import great_expectations as gx
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from expectations.suites import SUITES, Suite
+from expectations.suites import SUITES, Spec, Suite
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class SuiteOutcome:
     evaluated: int
     failed: list[str]
     rows: int
+    result: object = field(default=None, compare=False, repr=False)  # the GE result, for data docs
 
     def describe(self) -> str:
         verdict = "passed" if self.success else "FAILED"
@@ -36,9 +38,11 @@ class SuiteOutcome:
         return text + "".join(f"\n    failed: {f}" for f in self.failed)
 
 
-def validate(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteOutcome:
-    """Validate one suite on a (read-only is enough) warehouse connection."""
-    frame = con.execute(suite.query()).df()
+def validate(con: duckdb.DuckDBPyConnection, suite: Suite, table: str | None = None,
+             expectations: list[Spec] | None = None) -> SuiteOutcome:
+    """Validate one suite (or some of its expectations, on another table) on a warehouse connection."""
+    expectations = suite.expectations if expectations is None else expectations
+    frame = con.execute(suite.query(table, expectations)).df()
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -46,14 +50,45 @@ def validate(con: duckdb.DuckDBPyConnection, suite: Suite) -> SuiteOutcome:
              .add_dataframe_asset(name=suite.name)
              .add_batch_definition_whole_dataframe("whole_table"))
     gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.name))
-    for expectation in suite.expectations:
+    for expectation in expectations:
         gx_suite.add_expectation(expectation.build())
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)
     )
     result = definition.run(batch_parameters={"dataframe": frame}, result_format="SUMMARY")
     failed = [_describe_failure(r) for r in result.results if not r.success]
-    return SuiteOutcome(suite.name, bool(result.success), len(result.results), failed, len(frame))
+    return SuiteOutcome(suite.name, bool(result.success), len(result.results), failed, len(frame), result)
+
+
+# Sample values GE keeps for failed expectations: personal data, so kept out of the HTML docs.
+_SAMPLE_KEYS = ("partial_unexpected_list", "partial_unexpected_counts", "partial_unexpected_index_list",
+                "unexpected_list", "unexpected_index_list")
+
+
+def write_data_docs(outcomes: list[SuiteOutcome], directory: Path) -> Path:
+    """Great Expectations' HTML page per validated suite plus an index; counts only, no sample values."""
+    from great_expectations.render.renderer import ValidationResultsPageRenderer
+    from great_expectations.render.view import DefaultJinjaPageView
+
+    directory.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for outcome in outcomes:
+        for expectation_result in outcome.result.results:
+            for key in _SAMPLE_KEYS:
+                (expectation_result.result or {}).pop(key, None)
+        page = DefaultJinjaPageView().render(ValidationResultsPageRenderer().render(outcome.result))
+        (directory / f"{outcome.suite}.html").write_text(page, encoding="utf-8")
+        verdict = "passed" if outcome.success else "FAILED"
+        met = f"{outcome.evaluated - len(outcome.failed)}/{outcome.evaluated}"
+        rows.append(f'<tr><td><a href="{outcome.suite}.html">{outcome.suite}</a></td><td>{verdict}</td>'
+                    f"<td>{met}</td><td>{outcome.rows}</td></tr>")
+    index = directory / "index.html"
+    index.write_text("<!doctype html><html><head><meta charset='utf-8'><title>cdp data docs</title></head><body>"
+                     "<h1>Great Expectations validation results</h1><table border='1'>"
+                     "<tr><th>suite</th><th>result</th><th>expectations met</th><th>rows</th></tr>"
+                     + "".join(rows) + "</table><p>" + html.escape("Counts only; no values.") + "</p></body></html>",
+                     encoding="utf-8")
+    return index
 
 
 def _describe_failure(result) -> str:
@@ -70,6 +105,14 @@ def _describe_failure(result) -> str:
     return f"{config.type}" + (f"({column})" if column else "") + counts
 
 
+def validate_batch(con: duckdb.DuckDBPyConnection, entity_key: str, table: str,
+                   present: set[str]) -> SuiteOutcome | None:
+    """The raw suite's value checks on one staged batch (``table``); None when none applies."""
+    suite = SUITES["raw_" + entity_key.replace("/", "_")]
+    checks = suite.value_checks(present)
+    return validate(con, suite, table, checks) if checks else None
+
+
 def validate_warehouse(warehouse: Path, names: list[str] | None = None) -> list[SuiteOutcome]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return [validate(con, SUITES[name]) for name in (names or list(SUITES))]
@@ -81,11 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the Great Expectations suites on the warehouse.")
     parser.add_argument("--suite", action="append", choices=sorted(SUITES), help="default: all suites")
     parser.add_argument("--warehouse", type=Path, default=None, help="default: $CDP_WAREHOUSE")
+    parser.add_argument("--docs", type=Path, default=Path("reports/data_docs"),
+                        help="where the HTML data docs go (default: reports/data_docs)")
     args = parser.parse_args(argv)
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     outcomes = validate_warehouse(args.warehouse or warehouse_path(), args.suite)
     for outcome in outcomes:
         print(outcome.describe())
+    print(f"data docs: {write_data_docs(outcomes, args.docs)}")
     return 0 if all(o.success for o in outcomes) else 1
 
 

@@ -2,6 +2,15 @@
 
 Each suite names the warehouse query it validates and the Dagster asset it checks.
 Only the columns a suite needs are read, to keep large tables out of memory.
+
+* ``raw_<channel>_<entity>``, one per contract entity, built from the contract: the
+  schema, required ids, and the rates of parseable dates and timestamps, plausible amounts
+  and valid e-mails and phones. The loader runs the value checks on every batch before it
+  lands (a failing batch is quarantined with the failed checks as reason); the whole
+  tables are checked again as (non-blocking) Dagster asset checks.
+* ``mart_*`` guard the published marts: one row per customer, the crosswalk covers every
+  identity record exactly once, no orphan purchases, revenue reconciles. A failure stops
+  publishing.
 """
 
 from __future__ import annotations
@@ -11,11 +20,18 @@ from dataclasses import dataclass, field
 import great_expectations as gx
 from great_expectations.expectations import Expectation
 
-from cdp.contract import ENTITIES_BY_KEY
+from cdp.contract import ENTITIES, Entity
 
-_CONTACTS = ENTITIES_BY_KEY["crm/contacts"]
-_DATE_TEXT = r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{8}|\d{1,2}[./]\d{1,2}[./]\d{4})\s*$"
+_DATE_TEXT = r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{8}|\d{1,2}[./]\d{1,2}[./]\d{4})\s*$"
+_TIMESTAMP_TEXT = r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?\s*$"
 _EMAIL_TEXT = r"^\s*[^@\s]+@[^@\s]+\.[A-Za-z]{2,}\s*$"
+_PHONE_TEXT = r"^\s*\+?[\d\s().-]{6,24}\s*$"
+_NUMBER_TEXT = r"^\s*[+-]?\d[\d\s]*(?:[.,]\d+)*\s*$"
+# Plausible ranges of amounts and counts: a till receipt of 10 million or minus one is a typo.
+_PLAUSIBLE = {"total_amount": (0, 10_000_000), "unit_price": (0, 10_000_000), "line_amount": (-10_000_000, 10_000_000),
+              "quantity": (-1_000, 10_000), "points": (-1_000_000, 1_000_000), "duration_seconds": (0, 86_400),
+              "message_count": (0, 1_000_000)}
+METADATA_COLUMNS = ["_batch_id", "_source_file", "_row_number", "_loaded_at"]
 
 
 @dataclass(frozen=True)
@@ -42,11 +58,60 @@ class Suite:
     table: str
     expectations: list[Spec] = field(default_factory=list)
     description: str = ""
+    derived: dict[str, str] = field(default_factory=dict)  # column name -> SQL expression over the table
+    sql: str = ""  # a whole query instead of columns of ``table`` (checks across tables)
 
-    def query(self) -> str:
-        columns = sorted({c for e in self.expectations for c in e.columns})
-        select = ", ".join(f'"{c}"' for c in columns) if columns else "*"
-        return f"select {select} from {self.table}"
+    def query(self, table: str | None = None, expectations: list[Spec] | None = None) -> str:
+        if self.sql:
+            return self.sql
+        columns = sorted({c for e in (expectations or self.expectations) for c in e.columns})
+        select = ", ".join(f'{self.derived[c]} as "{c}"' if c in self.derived else f'"{c}"' for c in columns)
+        return f"select {select or '*'} from {table or self.table}"
+
+    def value_checks(self, present: set[str]) -> list[Spec]:
+        """The per-row value expectations on columns in ``present`` (what the loader checks per batch)."""
+        def source(column: str) -> str:
+            return column.removesuffix("__value")
+        return [e for e in self.expectations if "column" in e.kwargs and "mostly" in e.kwargs
+                and source(e.kwargs["column"]) in present]
+
+
+def _amount(column: str) -> str:
+    """The number a raw amount text most likely means (spaces dropped, decimal comma read as a point)."""
+    return f"try_cast(replace(replace(trim(\"{column}\"), ' ', ''), ',', '.') as double)"
+
+
+def raw_suite(entity: Entity) -> Suite:
+    """The gate of one raw entity, derived from the contract's column names."""
+    specs = [
+        E.ExpectTableColumnsToMatchSet(column_set=[*entity.columns, *METADATA_COLUMNS], exact_match=False),
+        *(E.ExpectColumnValuesToNotBeNull(column=c) for c in [*entity.required, "_batch_id", "_source_file"]),
+    ]
+    derived = {}
+    for column in entity.columns:
+        if column == "birth_date":
+            specs.append(E.ExpectColumnValuesToMatchRegex(column=column, regex=_DATE_TEXT, mostly=0.95))
+        elif column.endswith("_at"):
+            specs.append(E.ExpectColumnValuesToMatchRegex(column=column, regex=_TIMESTAMP_TEXT, mostly=0.95))
+        elif column in ("email", "form_email"):
+            specs.append(E.ExpectColumnValuesToMatchRegex(column=column, regex=_EMAIL_TEXT, mostly=0.9))
+        elif column == "phone":
+            specs.append(E.ExpectColumnValuesToMatchRegex(column=column, regex=_PHONE_TEXT, mostly=0.9))
+        elif column in _PLAUSIBLE:
+            low, high = _PLAUSIBLE[column]
+            derived[f"{column}__value"] = _amount(column)
+            specs.append(E.ExpectColumnValuesToMatchRegex(column=column, regex=_NUMBER_TEXT, mostly=0.95))
+            specs.append(E.ExpectColumnValuesToBeBetween(column=f"{column}__value", min_value=low, max_value=high,
+                                                         mostly=0.99))
+    return Suite(
+        name=f"raw_{entity.channel}_{entity.name}",
+        asset_key=(entity.channel, entity.name),
+        table=f"raw.{entity.raw_table}",
+        description=f"Raw {entity.key} as loaded: contract columns, ids present, dates, amounts and contact "
+                    "points parseable at the expected rates.",
+        expectations=specs,
+        derived=derived,
+    )
 
 
 class _Expectations:
@@ -62,24 +127,7 @@ E = _Expectations()
 SUITES: dict[str, Suite] = {
     suite.name: suite
     for suite in (
-        Suite(
-            name="raw_crm_contacts",
-            asset_key=("crm", "contacts"),
-            table="raw.crm__contacts",
-            description="Raw CRM contacts as loaded: contract columns, ids present, dates and e-mails parseable.",
-            expectations=[
-                E.ExpectTableRowCountToBeBetween(min_value=1),
-                E.ExpectTableColumnsToMatchSet(
-                    column_set=[*_CONTACTS.columns, "_batch_id", "_source_file", "_row_number", "_loaded_at"],
-                    exact_match=False,
-                ),
-                E.ExpectColumnValuesToNotBeNull(column="contact_id"),
-                E.ExpectColumnValuesToNotBeNull(column="_batch_id"),
-                E.ExpectColumnValuesToMatchRegex(column="birth_date", regex=_DATE_TEXT, mostly=0.95),
-                E.ExpectColumnValuesToMatchRegex(column="email", regex=_EMAIL_TEXT, mostly=0.9),
-                E.ExpectColumnValuesToNotBeNull(column="last_name", mostly=0.8),
-            ],
-        ),
+        *(raw_suite(entity) for entity in ENTITIES),
         Suite(
             name="mart_dim_customers",
             asset_key=("dim_customers",),
@@ -110,6 +158,36 @@ SUITES: dict[str, Suite] = {
                     column="channel", value_set=["crm", "loyalty", "webshop", "pos", "callcentre", "messenger", "web"]
                 ),
                 E.ExpectColumnValuesToBeBetween(column="match_confidence", min_value=0, max_value=1),
+            ],
+        ),
+        Suite(
+            name="mart_crosswalk_coverage",
+            asset_key=("customer_crosswalk",),
+            table="main.int_identity_records",
+            description="Every identity record appears in the crosswalk exactly once, and nothing else does.",
+            sql="""select coalesce(i.record_key, c.record_key) as record_key,
+                          count(c.record_key) as crosswalk_rows, count(i.record_key) as identity_rows
+                   from main.int_identity_records i full join main.customer_crosswalk c using (record_key)
+                   group by all""",
+            expectations=[
+                E.ExpectColumnValuesToBeBetween(column="crosswalk_rows", min_value=1, max_value=1),
+                E.ExpectColumnValuesToBeBetween(column="identity_rows", min_value=1, max_value=1),
+            ],
+        ),
+        Suite(
+            name="mart_fct_purchases",
+            asset_key=("fct_purchases",),
+            table="main.fct_purchases",
+            description="No orphan purchases (every customer id has a profile) and revenue reconciles with profiles.",
+            sql="""select p.customer_id, d.customer_id is not null as has_profile,
+                          (select sum(revenue) from main.dim_customers)
+                          - (select coalesce(sum(amount), 0) from main.fct_purchases
+                             where is_revenue and customer_id is not null) as revenue_difference
+                   from main.fct_purchases p left join main.dim_customers d using (customer_id)
+                   where p.customer_id is not null""",
+            expectations=[
+                E.ExpectColumnValuesToBeInSet(column="has_profile", value_set=[True]),
+                E.ExpectColumnValuesToBeBetween(column="revenue_difference", min_value=-0.01, max_value=0.01),
             ],
         ),
     )

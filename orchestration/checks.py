@@ -8,7 +8,10 @@ from orchestration.resources import WarehouseResource
 
 
 def _build_check(suite: Suite):
+    # A failing mart suite blocks what is downstream in the run (the BI copy is not replaced);
+    # a raw suite does not: bad batches are quarantined by the loader and the rest flows.
     @asset_check(asset=AssetKey(list(suite.asset_key)), name=f"ge_{suite.name}",
+                 blocking=suite.table.startswith("main."),
                  description=f"Great Expectations suite {suite.name}: {suite.description}")
     def _check(warehouse: WarehouseResource) -> AssetCheckResult:
         with warehouse.connect(read_only=True) as con:

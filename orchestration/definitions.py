@@ -4,9 +4,11 @@ from dagster import Definitions, in_process_executor
 
 from orchestration.assets.activation import segment_export
 from orchestration.assets.dbt import cdp_dbt_assets
+from orchestration.assets.published import published_marts
 from orchestration.assets.raw import raw_channel_exports
 from orchestration.checks import ge_asset_checks
 from orchestration.jobs import activation_export_job, full_pipeline_job, train_matching_job
+from orchestration.privacy import erase_subject_job
 from orchestration.resources import build_resources
 from orchestration.schedules import daily_full_pipeline
 from orchestration.sensors import landing_files_sensor
@@ -15,9 +17,9 @@ from orchestration.sensors import landing_files_sensor
 def build_definitions() -> Definitions:
     """Definitions with resources read from the environment now (CDP_WAREHOUSE, CDP_LANDING_DIR)."""
     return Definitions(
-        assets=[raw_channel_exports, cdp_dbt_assets, segment_export],
+        assets=[raw_channel_exports, cdp_dbt_assets, segment_export, published_marts],
         asset_checks=ge_asset_checks,
-        jobs=[full_pipeline_job, train_matching_job, activation_export_job],
+        jobs=[full_pipeline_job, train_matching_job, activation_export_job, erase_subject_job],
         schedules=[daily_full_pipeline],
         sensors=[landing_files_sensor],
         resources=build_resources(),

@@ -10,6 +10,7 @@ from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource
 
 from cdp.contract import landing_dir, warehouse_path
+from cdp.publish import published_path
 from orchestration.project import dbt_project
 
 
@@ -18,6 +19,7 @@ class WarehouseResource(ConfigurableResource):
 
     warehouse: str
     landing: str
+    published: str = ""
 
     @property
     def warehouse_path(self) -> Path:
@@ -26,6 +28,11 @@ class WarehouseResource(ConfigurableResource):
     @property
     def landing_path(self) -> Path:
         return Path(self.landing)
+
+    @property
+    def published_path(self) -> Path:
+        """The read-only BI copy (CDP_PUBLISHED, default published.duckdb beside the warehouse)."""
+        return Path(self.published) if self.published else self.warehouse_path.parent / "published.duckdb"
 
     @property
     def quarantine(self) -> Path:
@@ -43,7 +50,8 @@ class WarehouseResource(ConfigurableResource):
 
 def build_resources() -> dict:
     return {
-        "warehouse": WarehouseResource(warehouse=str(warehouse_path()), landing=str(landing_dir())),
+        "warehouse": WarehouseResource(warehouse=str(warehouse_path()), landing=str(landing_dir()),
+                                       published=str(published_path())),
         "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir)),
     }
 

@@ -39,11 +39,28 @@ def test_full_pipeline_job_runs_and_a_rerun_adds_nothing(defs, cdp_paths, tmp_pa
     assert first.success
     checks = [e for e in first.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
     ge_checks = [e.event_specific_data for e in checks if e.event_specific_data.check_name.startswith("ge_")]
-    assert len(ge_checks) == 3 and all(c.passed for c in ge_checks)
+    from expectations.suites import SUITES
+
+    assert len(ge_checks) == len(SUITES) == 20 and all(c.passed for c in ge_checks)
+    published = [e for e in first.all_events if e.event_type_value == "ASSET_MATERIALIZATION"
+                 and e.asset_key.to_user_string() == "published_marts"]
+    assert len(published) == 1
+    loads = [e.event_specific_data.materialization for e in first.all_events
+             if e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key.to_user_string() == "crm/contacts"]
+    assert loads[0].metadata["files_loaded"].value >= 1
+    assert loads[0].metadata["rows_suppressed_erased_people"].value == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         before = con.execute("select (select count(*) from raw.crm__contacts), "
                              "(select count(*) from customer_crosswalk), (select count(*) from dim_customers)"
                              ).fetchall()[0]
+
+    # Personal data hygiene: no e-mail, phone or name of the loaded people in events, logs or metadata.
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        personal = {v for row in con.execute(
+            "select email, phone, last_name from raw.crm__contacts union all "
+            "select email, phone, last_name from raw.webshop__accounts").fetchall() for v in row if v}
+    logged = " ".join(f"{e.message} {e.event_specific_data}" for e in first.all_events)
+    assert len(personal) > 100 and not [v for v in personal if v in logged]
 
     second = job.execute_in_process(instance=DagsterInstance.ephemeral(), raise_on_error=False)
     assert second.success
@@ -52,6 +69,14 @@ def test_full_pipeline_job_runs_and_a_rerun_adds_nothing(defs, cdp_paths, tmp_pa
                             "(select count(*) from customer_crosswalk), (select count(*) from dim_customers)"
                             ).fetchall()[0]
     assert after == before and before[0] > 0
+
+
+def test_dagster_ui_binds_to_localhost_by_default():
+    from tests.conftest import PROJECT_ROOT
+
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    dev = [line for line in makefile.splitlines() if "dagster dev" in line and not line.startswith("#")]
+    assert dev and all("--host 127.0.0.1" in line for line in dev)
 
 
 def test_sensor_requests_a_run_only_for_new_files(defs, cdp_paths, tmp_path):

@@ -49,6 +49,7 @@ def raw_channel_exports(context: AssetExecutionContext, warehouse: WarehouseReso
                 "files_quarantined": len(quarantined),
                 "rows_loaded": sum(r.rows_loaded for r in batch),
                 "rows_rejected": sum(r.rows_rejected for r in batch),
+                "rows_suppressed_erased_people": sum(r.rows_suppressed for r in batch),
                 "files_in_ledger": totals.get(key, 0),
             },
         )
