@@ -178,10 +178,11 @@ SUITES: dict[str, Suite] = {
             name="mart_fct_purchases",
             asset_key=("fct_purchases",),
             table="main.fct_purchases",
-            description="No orphan purchases (every customer id has a profile) and revenue reconciles with profiles.",
+            description="No orphan purchases (every customer id has a profile) and revenue (base currency) "
+                        "reconciles with profiles.",
             sql="""select p.customer_id, d.customer_id is not null as has_profile,
                           (select sum(revenue) from main.dim_customers)
-                          - (select coalesce(sum(amount), 0) from main.fct_purchases
+                          - (select coalesce(sum(amount_base), 0) from main.fct_purchases
                              where is_revenue and customer_id is not null) as revenue_difference
                    from main.fct_purchases p left join main.dim_customers d using (customer_id)
                    where p.customer_id is not null""",

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from cdp import suppression
 from cdp.activation import DESTINATIONS, export_segment
 from cdp.generate import generate
 from cdp.ingest import load_landing
@@ -328,9 +329,10 @@ def test_a_suppressed_customer_is_never_exported(copy):
             join customer_crosswalk c using (customer_id) join int_identity_records r using (record_key)
             where d.consent_email_marketing and r.email_key is not null order by 1 limit 1""").fetchall()[0]
         before = export_segment(con, "active", "email_csv", copy["tmp"] / "before.csv", requested_by="test")
-        con.execute("""create table main.suppression_list as
-                       select 'email' as identifier_type, sha256('pepper' || ?) as identifier_hash,
-                              'pepper' as salt""", [email_key])
+        # what `cdp erase` leaves behind: the salted hash on the suppression list
+        suppression.ensure_table(con)
+        con.execute(f"insert into {suppression.SUPPRESSION_LIST} (identifier_kind, identifier_hash, request_id) "
+                    "values ('email', ?, 'test')", [suppression.identifier_hash("email", email_key)])
     assert target in {r["customer_id"] for r in read_csv(before.path)}
     dbt(["run", "-s", "int_suppressed_customers+"], warehouse, copy["tmp"])
     with duckdb.connect(str(warehouse)) as con:
