@@ -25,6 +25,13 @@ def _ids(warehouse: Path) -> dict[str, str]:
         return dict(con.execute("select record_key, customer_id from customer_crosswalk").fetchall())
 
 
+def _scored(warehouse: Path) -> set[tuple[str, object]]:
+    """Each scored record with the time of the run that scored it."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return set(con.execute("select record_key_l, scored_at from int_scored_pairs "
+                               "where record_key_l = record_key_r").fetchall())
+
+
 def _same_customer_pairs(warehouse: Path) -> set[tuple[str, str]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return set(con.execute("""
@@ -42,10 +49,7 @@ def test_ids_survive_a_merge_and_retired_ids_are_traceable(tmp_path):
     with duckdb.connect(str(warehouse)) as con:
         load_landing(con, landing, tmp_path / "q")
     _build(warehouse, tmp_path)
-    first = _ids(warehouse)
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        first_scored = set(con.execute("select record_key_l, scored_at from int_scored_pairs "
-                                       "where record_key_l = record_key_r").fetchall())
+    first, first_scored = _ids(warehouse), _scored(warehouse)
 
     # run 2: every other channel arrives; its records join and merge existing customers
     shutil.rmtree(landing)
@@ -53,10 +57,8 @@ def test_ids_survive_a_merge_and_retired_ids_are_traceable(tmp_path):
     with duckdb.connect(str(warehouse)) as con:
         load_landing(con, landing, tmp_path / "q")
     _build(warehouse, tmp_path)
-    second = _ids(warehouse)
+    second, second_scored = _ids(warehouse), _scored(warehouse)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        second_scored = set(con.execute("select record_key_l, scored_at from int_scored_pairs "
-                                        "where record_key_l = record_key_r").fetchall())
         records = con.execute("select count(*) from int_identity_records").fetchall()[0][0]
     # incremental scoring: run 1's records keep their run-1 scores, only the newcomers are scored
     assert first_scored <= second_scored
