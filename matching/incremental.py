@@ -108,7 +108,7 @@ def _score_new_pairs(con: duckdb.DuckDBPyConnection, model_path: Path, everythin
     linker = scoring_linker(con, model_path)
     left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
     if everything_is_new:
-        predictions = [linker.inference.predict(threshold_match_probability=CANDIDATE_FLOOR)]
+        prediction = linker.inference.predict(threshold_match_probability=CANDIDATE_FLOOR)
     else:
         # new x (all records) in one pass covers new x existing and new x new (each new pair
         # found from both ends, and each record against itself, dropped below): one Splink
@@ -116,14 +116,15 @@ def _score_new_pairs(con: duckdb.DuckDBPyConnection, model_path: Path, everythin
         con.execute(f"create table new_records as "
                     f"select * from identity_records semi join new_keys using ({UNIQUE_ID})")
         db_api = linker._db_api  # noqa: SLF001 -- the linker's own registry, so its term-frequency tables apply
-        predictions = [linker.inference.predict_between(
+        prediction = linker.inference.predict_between(
             db_api.register("new_records"), db_api.register("identity_records"),
-            threshold_match_probability=CANDIDATE_FLOOR)]
-    union = " union all ".join(
-        f"select least({left}, {right}) as {left}, greatest({left}, {right}) as {right}, match_probability "
-        f"from {prediction.physical_name} where {left} <> {right}" for prediction in predictions)
-    return con.sql(f"select {left}, {right}, max(match_probability) as match_probability from ({union}) "
-                   f"group by 1, 2 order by 1, 2").to_arrow_table()
+            threshold_match_probability=CANDIDATE_FLOOR)
+    return con.sql(f"""
+        select least({left}, {right}) as {left}, greatest({left}, {right}) as {right},
+               max(match_probability) as match_probability
+        from {prediction.physical_name} where {left} <> {right}
+        group by 1, 2 order by 1, 2
+    """).to_arrow_table()
 
 
 def _no_hashes() -> pa.Table:
