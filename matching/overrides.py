@@ -94,16 +94,29 @@ def enforce_cannot_links(con: duckdb.DuckDBPyConnection, membership: str, links:
             x = parent[x]
         return x
 
-    apart = [(a, b) for a, b in forbidden if a in parent and b in parent]
+    # enemies[root]: the roots it must never join. Kept per root and merged smaller into larger,
+    # so a link costs a set lookup, not a scan of every cannot-link pair (birth-date conflicts
+    # run to hundreds of thousands at a million records).
+    enemies: dict[str, set[str]] = {}
+    for a, b in forbidden:
+        if a in parent and b in parent:
+            enemies.setdefault(a, set()).add(b)
+            enemies.setdefault(b, set()).add(a)
     for a, b, _probability in edges:
         if b not in parent or cluster_of[a] != cluster_of[b]:
             continue
         root_a, root_b = find(a), find(b)
-        if root_a == root_b:
+        if root_a == root_b or root_b in enemies.get(root_a, ()):
             continue
-        if any({find(x), find(y)} == {root_a, root_b} for x, y in apart):
-            continue
+        if len(enemies.get(root_a, ())) < len(enemies.get(root_b, ())):
+            root_a, root_b = root_b, root_a
         parent[root_b] = root_a
+        moved = enemies.pop(root_b, set())
+        for enemy in moved:
+            enemies[enemy].discard(root_b)
+            enemies[enemy].add(root_a)
+        if moved:
+            enemies.setdefault(root_a, set()).update(moved)
     components: dict[str, list[str]] = {}
     for record in parent:
         components.setdefault(find(record), []).append(record)
