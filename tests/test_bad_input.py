@@ -154,6 +154,20 @@ def test_a_batch_of_garbage_dates_or_absurd_amounts_is_quarantined_naming_the_ch
     assert list((tmp_path / "quarantine/webshop/orders").glob("*us_dates.jsonl"))
 
 
+
+def test_a_big_batch_is_gated_on_a_sample_that_still_catches_a_bad_share(monkeypatch, tmp_path):
+    """Over GATE_SAMPLE_ROWS rows the rates are measured on a random sample: 10% bad dates in
+    a 3,000-row batch still fail the 95% check, 0.2% do not, and the reason says it sampled."""
+    from cdp import ingest
+
+    monkeypatch.setattr(ingest, "GATE_SAMPLE_ROWS", 1_000)
+    good, bad = ("2024-03-01 10:00:00", "12.00"), ("03/01/2024 10:00 AM", "12.00")
+    results = _load(tmp_path, {"webshop/orders/tenth_bad.jsonl": _orders(([good] * 9 + [bad]) * 300),
+                               "webshop/orders/few_bad.jsonl": _orders([good] * 2994 + [bad] * 6)})
+    assert results["tenth_bad.jsonl"].status == "quarantined"
+    assert "rates on a random sample of 1,000 of 3,000 rows" in results["tenth_bad.jsonl"].reason
+    assert results["few_bad.jsonl"].rows_loaded == 3000
+
 def test_a_10_mb_text_field_loads_intact(tmp_path):
     message = "x" * (10 * 1024 * 1024)
     text = f'event_id,anonymous_id,form_message\nE1,A1,"{message}"\nE2,A2,short\n'

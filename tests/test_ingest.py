@@ -133,3 +133,45 @@ def test_files_outside_the_contract_are_not_loaded(tmp_path, name):
     landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
     _write(landing / "crm/contacts" / name, CONTACTS)
     assert _load(landing, warehouse) == []
+
+
+def test_arrow_fast_path_loads_exactly_what_the_python_readers_load(tmp_path, monkeypatch):
+    """Well-formed CSV and JSONL go through Arrow (cdp.fast_read); the raw tables must be the
+    same row for row, column for column, as with the Python readers alone."""
+    from cdp import fast_read
+    from cdp.generate import generate
+
+    landing = tmp_path / "landing"
+    generate(landing, tmp_path / "truth.csv", people=150, seed=3)
+    fast_files = []
+    for name in ("read_csv", "read_jsonl"):
+        original = getattr(fast_read, name)
+        monkeypatch.setattr(fast_read, name, lambda *a, __f=original: fast_files.append(__f(*a)) or fast_files[-1])
+    _load(landing, tmp_path / "fast.duckdb")
+    assert fast_files and all(result is not None for result in fast_files)  # every sample file took the fast path
+    monkeypatch.setattr(fast_read, "read_csv", lambda *a: None)
+    monkeypatch.setattr(fast_read, "read_jsonl", lambda *a: None)
+    _load(landing, tmp_path / "python.duckdb")
+
+    with duckdb.connect(str(tmp_path / "fast.duckdb")) as con:
+        con.execute(f"attach '{tmp_path / 'python.duckdb'}' as slow (read_only)")
+        for entity in ENTITIES:
+            table = f"raw.{entity.raw_table}"
+            rows = "select * exclude (_loaded_at) from {} order by _source_file, _row_number"
+            fast = con.execute(rows.format(table)).fetchall()
+            slow = con.execute(rows.format(f"slow.{table}")).fetchall()
+            assert fast == slow, entity.key
+        assert con.execute("select count(*) from raw._rejected_rows").fetchall()[0][0] == 0
+
+
+def test_fast_path_declines_what_only_the_python_reader_reports_row_by_row():
+    from cdp import fast_read
+
+    assert fast_read.read_csv("a,b\n1,2\n", ",") is not None
+    assert fast_read.read_csv("a,b\n1,2,3\n", ",") is None  # wrong width
+    assert fast_read.read_csv('a,b\n1,"x\n2,3\n', ",") is None  # quote never closed
+    assert fast_read.read_jsonl('{"a": "1"}\n{"a": "2"}\n', ("a",)) is not None
+    assert fast_read.read_jsonl('{"a": "1"}\n\n{"a": "2"}\n', ("a",)) is None  # blank line: rows != lines
+    assert fast_read.read_jsonl('{"a": "1"}\n[1]\n', ("a",)) is None  # not an object
+    assert fast_read.read_jsonl('{"a": "1", "b": 1.5}\n', ("a",)) is None  # a float's text is not kept
+    assert fast_read.read_jsonl('{"a": 7}\n', ("a",)) is None  # a number in a contract column
