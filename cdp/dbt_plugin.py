@@ -7,6 +7,7 @@ used in any model.
 
 from __future__ import annotations
 
+import pyarrow as pa
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 
@@ -19,19 +20,33 @@ class Plugin(BasePlugin):
 
 
 def register_functions(conn: DuckDBPyConnection) -> None:
-    """Register the normalisation UDFs on a DuckDB connection (idempotent)."""
+    """Register the normalisation UDFs on a DuckDB connection (idempotent).
+
+    They are Arrow (vectorised) functions: DuckDB hands over 2,048 values at a time instead
+    of calling into Python once per row, which made the per-row calls, not the work, most
+    of int_identity_records' time (a minute at a million records)."""
     for name, fn, params in (
         ("cdp_name_key", name_key, ["VARCHAR"]),
         ("cdp_text_key", text_key, ["VARCHAR"]),
         ("cdp_name_variant", name_variant_key, ["VARCHAR"]),
-        ("cdp_phone_e164", _phone_e164, ["VARCHAR", "VARCHAR"]),
+        ("cdp_phone_e164", phone_e164, ["VARCHAR", "VARCHAR"]),
     ):
         try:
             conn.remove_function(name)
         except Exception:  # noqa: BLE001 - not registered yet on this connection
             pass
-        conn.create_function(name, fn, params, "VARCHAR", null_handling="special", side_effects=False)
+        conn.create_function(name, _vectorised(fn, len(params)), params, "VARCHAR", type="arrow",
+                             null_handling="special", side_effects=False)
 
 
-def _phone_e164(phone: str | None, country: str | None) -> str | None:
-    return phone_e164(phone, country)
+def _vectorised(fn, arity: int):
+    """``fn`` of Python values as a function of Arrow arrays (None stays None unless ``fn`` decides).
+    DuckDB counts the parameters of the function it is given, so one- and two-argument forms."""
+    if arity == 1:
+        def apply_one(values: pa.Array) -> pa.Array:
+            return pa.array([fn(v) for v in values.to_pylist()], pa.string())
+        return apply_one
+
+    def apply_two(first: pa.Array, second: pa.Array) -> pa.Array:
+        return pa.array([fn(a, b) for a, b in zip(first.to_pylist(), second.to_pylist(), strict=True)], pa.string())
+    return apply_two

@@ -101,7 +101,11 @@ def country_region(country: str | None) -> str | None:
     return None
 
 
-@lru_cache(maxsize=262_144)
+# Typing punctuation phonenumbers ignores: '8 (495) 520-00-65' and '84955200065' parse alike.
+_PHONE_PUNCTUATION = re.compile(r"[\s().\-/]+")
+_PLAIN_PHONE = re.compile(r"\+?\d+")
+
+
 def phone_e164(phone: str | None, country: str | None = None, fallback_region: str | None = None) -> str | None:
     """E.164 form of a phone number, or None when it is not a valid number.
 
@@ -109,17 +113,27 @@ def phone_e164(phone: str | None, country: str | None = None, fallback_region: s
     Russia, '0721 ...' in Romania); numbers written with '+' need no region. When the
     record has no country, ``fallback_region`` is tried, then a small list of the
     regions our exports come from, taking the first that yields a valid number.
+
+    Parsing costs about 50 µs, and a million records hold over half a million phone
+    texts, so the cache is keyed by the digits (and a leading '+') when the text holds
+    nothing else: the same number typed with other spaces or brackets is parsed once.
     """
     if not phone or not phone.strip():
         return None
-    candidates = [country_region(country), fallback_region, None, "RU", "RO", "MD"]
+    compact = _PHONE_PUNCTUATION.sub("", phone.strip())
+    return _phone_e164(compact if _PLAIN_PHONE.fullmatch(compact) else phone, country_region(country),
+                       fallback_region)
+
+
+@lru_cache(maxsize=1 << 21)
+def _phone_e164(phone: str, region: str | None, fallback_region: str | None) -> str | None:
     seen = set()
-    for region in candidates:
-        if region in seen:
+    for candidate in (region, fallback_region, None, "RU", "RO", "MD"):
+        if candidate in seen:
             continue
-        seen.add(region)
+        seen.add(candidate)
         try:
-            parsed = phonenumbers.parse(phone, region)
+            parsed = phonenumbers.parse(phone, candidate)
         except phonenumbers.NumberParseException:
             continue
         if phonenumbers.is_valid_number(parsed):
