@@ -94,7 +94,7 @@ def _data_lines(path: Path) -> int:
 
 
 def _pipeline(stages: list[dict], prefix: str, warehouse: Path, env: dict[str, str]) -> None:
-    """load, dbt staging + identity records, matching, marts, checks: appended to ``stages``."""
+    """load, dbt staging + identity records, matching, marts, checks, publish: appended to ``stages``."""
     dbt, python = str(BIN / "dbt"), sys.executable
     stages.append(_run(f"{prefix}load", [python, "-m", "cdp.load"], env))
     stages[-1]["rows_out"] = _counts(warehouse, {"raw rows": "select sum(rows_loaded) from raw._load_ledger"})
@@ -113,6 +113,7 @@ def _pipeline(stages: list[dict], prefix: str, warehouse: Path, env: dict[str, s
                                           "int_identity_clusters", "--quiet"], env))
     stages[-1]["rows_out"] = _counts(warehouse, {"customers": "select count(*) from dim_customers"})
     stages.append(_run(f"{prefix}checks (Great Expectations)", [python, "-m", "expectations.run"], env))
+    stages.append(_run(f"{prefix}publish (published.duckdb for BI)", [python, "-m", "cdp.publish"], env))
 
 
 def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float = 0.0) -> dict:

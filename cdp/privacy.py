@@ -16,8 +16,8 @@ the warehouse holds about them:
 ``erase`` deletes those raw rows (and rejected rows that carry their identifiers), adds the
 salted hashes of the identifiers to the suppression list so a later export cannot bring
 them back, and deletes their rows from every other table keyed by customer_id or
-record_key (the incremental customer-id log, dbt snapshots). Staging views re-read raw,
-so rebuilding the marts (``dbt build``) and publishing again finishes the job;
+record_key (the incremental customer-id log, dbt snapshots). Every model, staging included,
+is rebuilt from raw, so rebuilding (``dbt build``) and publishing again finishes the job;
 ``rebuild_and_publish`` does that. ``subject_access`` writes it all as one JSON document.
 
 Logs and return values carry counts and hashes, never the person's values.
