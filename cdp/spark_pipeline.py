@@ -29,6 +29,9 @@ from cdp.contract import landing_dir, warehouse_path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MATCHING_SOURCE = "source:matching+"
+# what the matching step reads (the seed match_overrides comes with `dbt seed`); on Spark dbt
+# sees no edge from these to the matching tables, so a selection must name them
+MATCHING_INPUTS = ("+int_identity_records", "+int_identity_links")
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +77,7 @@ def _stage_selections(select: list[str] | None) -> tuple[list[str], list[str]]:
     """dbt arguments of the two dbt runs: upstream of the matching tables, and downstream."""
     if not select:
         return ["--exclude", MATCHING_SOURCE], ["--select", MATCHING_SOURCE]
-    return (["--select", *select, "--exclude", MATCHING_SOURCE],
+    return (["--select", *select, *MATCHING_INPUTS, "--exclude", MATCHING_SOURCE],
             ["--select", *(f"{MATCHING_SOURCE},{item}" for item in select)])
 
 

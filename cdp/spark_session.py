@@ -70,6 +70,10 @@ def _pin_local_paths() -> None:
 
 def get_spark():
     """The project's Spark session (created on first call), with Splink's jar and the cdp_* UDFs."""
+    import warnings
+
+    # pyspark 4.3 warns it does not fully support pandas 3; this project moves data as Arrow
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 

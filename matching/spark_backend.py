@@ -99,7 +99,7 @@ class SparkScorer:
             pairs = predictions.as_spark_dataframe().select(
                 f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r", "match_probability").toArrow()
         finally:
-            spark.catalog.clearCache()  # Splink persists every intermediate table
+            _drop_splink_views(spark)
         con.register("spark_predictions_input", pairs)
         con.execute("create or replace table spark_predictions as select * from spark_predictions_input")
         con.unregister("spark_predictions_input")
@@ -108,3 +108,13 @@ class SparkScorer:
 
     def _frame(self, con: duckdb.DuckDBPyConnection, table: str):
         return self.spark.createDataFrame(con.sql(f"select * from {table}").to_arrow_table())
+
+
+def _drop_splink_views(spark) -> None:
+    """Forget this run's tables: Splink persists every intermediate table, and its temporary
+    views (ours by name, its own __splink__*) would clash with the next run in this session."""
+    spark.catalog.clearCache()
+    ours = {"identity_records", "new_records", *(f"tf_lookup_{column}" for column in TF_COLUMNS)}
+    for table in spark.catalog.listTables():
+        if table.isTemporary and (table.name in ours or table.name.startswith("__splink")):
+            spark.catalog.dropTempView(table.name)
