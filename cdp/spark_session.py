@@ -18,6 +18,10 @@ Environment (defaults in brackets):
     CDP_SPARK_METASTORE  folder of the local Derby metastore [data/spark/metastore_db]; one
                          process at a time may open it (use a Hive metastore on a cluster)
     CDP_SPARK_SCHEMA     database of the dbt models and the matching tables [cdp]
+    CDP_SPARK_DRIVER_MEMORY, CDP_SPARK_SHUFFLE_PARTITIONS   [1g, 2: sized for local[1] and small files]
+
+Anything else (a Hive metastore, object-store credentials, executor sizes) goes in
+$SPARK_CONF_DIR/spark-defaults.conf, which Spark reads when it starts the session.
 """
 
 from __future__ import annotations
@@ -45,10 +49,10 @@ def spark_conf() -> dict[str, str]:
         "spark.master": os.environ.get("CDP_SPARK_MASTER", DEFAULT_MASTER),
         "spark.sql.warehouse.dir": warehouse,
         "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={metastore};create=true",
-        "spark.sql.shuffle.partitions": "2",
+        "spark.sql.shuffle.partitions": os.environ.get("CDP_SPARK_SHUFFLE_PARTITIONS", "2"),
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
-        "spark.driver.memory": "1g",
+        "spark.driver.memory": os.environ.get("CDP_SPARK_DRIVER_MEMORY", "1g"),
         # timestamps without an offset are taken as UTC, as DuckDB's TIMESTAMP does
         "spark.sql.session.timeZone": "UTC",
         # dbt-spark forces this on every query it runs; the matching step runs in the same session

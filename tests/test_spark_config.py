@@ -20,7 +20,8 @@ def _rendered_defaults(value: str) -> str:
 
 
 def test_profile_spark_target_repeats_the_session_settings(monkeypatch):
-    for name in ("CDP_SPARK_MASTER", "CDP_SPARK_WAREHOUSE", "CDP_SPARK_METASTORE"):
+    for name in ("CDP_SPARK_MASTER", "CDP_SPARK_WAREHOUSE", "CDP_SPARK_METASTORE", "CDP_SPARK_DRIVER_MEMORY",
+                 "CDP_SPARK_SHUFFLE_PARTITIONS"):
         monkeypatch.delenv(name, raising=False)
     profile = yaml.safe_load((PROJECT_ROOT / "profiles.yml").read_text())["cdp"]
     assert profile["target"] == "duckdb"
