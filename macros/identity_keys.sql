@@ -47,7 +47,8 @@
     {%- set unit_words -%}
         '\b(ul|ulitsa|ulica|str|strada|bd|bld|bulevardul|blvd|pr|pr t|prt|prospekt|prospect|pereulok|per|shosse|sh|sos|soseaua|calea|aleea|al|pl|ploshchad|piata|nab|naberezhnaya|d|dom|kv|kvartira|ap|apt|bl|bloc|sc|scara|et|etaj|nr|numarul)\b'
     {%- endset -%}
+    {%- set spaces -%} '\s+' {%- endset -%}
     nullif(trim({{ regex_replace_all(
         regex_replace_all('cdp_text_key(' ~ expr ~ ')', unit_words, "' '"),
-        "'\s+'", "' '") }}), '')
+        spaces, "' '") }}), '')
 {%- endmacro %}
