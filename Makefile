@@ -16,6 +16,8 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==25.3
 	$(BIN)/pip install --quiet -r requirements.lock
+	@# compiled sqlglot breaks Splink's Spark dialect; a venv made from an older lock may still have it
+	$(BIN)/pip uninstall --quiet -y sqlglotc sqlglotrs
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 

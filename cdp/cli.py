@@ -6,6 +6,8 @@
     cdp segments                           write the dbt models of segments.yml
     cdp export --segment S --destination D write a segment's consented members to a file
     cdp erase | subject-access             privacy requests (see cdp/privacy_cli.py)
+    cdp spark run | publish-raw | dbt      the pipeline on the dbt target `spark` (cdp/spark_pipeline.py)
+    cdp match [--backend duckdb|spark]     the matching step alone
 """
 
 from __future__ import annotations
@@ -79,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         "publish": "cdp.publish",
         "erase": "cdp.privacy_cli:erase_main",
         "subject-access": "cdp.privacy_cli:access_main",
+        "match": "cdp.spark_pipeline:match_main",
+        "spark": "cdp.spark_pipeline:spark_main",
     }
     if argv and argv[0] in commands:
         import importlib

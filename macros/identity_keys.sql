@@ -25,15 +25,16 @@
     {%- set e -%} lower(trim({{ expr }})) {%- endset -%}
     {%- set local_part -%} split_part(split_part({{ e }}, '@', 1), '+', 1) {%- endset -%}
     {%- set domain -%} replace(split_part({{ e }}, '@', 2), 'googlemail.com', 'gmail.com') {%- endset -%}
+    {%- set address_shape -%} '[^@\s]+@[^@\s]+\.[a-z]{2,}' {%- endset -%}
     case
-        when not regexp_full_match({{ e }}, '[^@\s]+@[^@\s]+\.[a-z]{2,}') then null
+        when not {{ regex_full_match(e, address_shape) }} then null
         when {{ domain }} = 'gmail.com' then replace({{ local_part }}, '.', '') || '@gmail.com'
         else {{ local_part }} || '@' || {{ domain }}
     end
 {%- endmacro %}
 
 {% macro postcode_key(expr) -%}
-    nullif(regexp_replace(upper({{ expr }}), '[^0-9A-Z]', '', 'g'), '')
+    nullif({{ regex_replace_all('upper(' ~ expr ~ ')', "'[^0-9A-Z]'", "''") }}, '')
 {%- endmacro %}
 
 {% macro city_key(expr) -%}
@@ -43,7 +44,11 @@
 
 {% macro street_key(expr) -%}
     {#- drops street-type and unit words (ul., str., bd., d., kv., nr., ap.) and keeps names and numbers -#}
-    nullif(trim(regexp_replace(
-        regexp_replace(cdp_text_key({{ expr }}), '\b(ul|ulitsa|ulica|str|strada|bd|bld|bulevardul|blvd|pr|pr t|prt|prospekt|prospect|pereulok|per|shosse|sh|sos|soseaua|calea|aleea|al|pl|ploshchad|piata|nab|naberezhnaya|d|dom|kv|kvartira|ap|apt|bl|bloc|sc|scara|et|etaj|nr|numarul)\b', ' ', 'g'),
-        '\s+', ' ', 'g')), '')
+    {%- set unit_words -%}
+        '\b(ul|ulitsa|ulica|str|strada|bd|bld|bulevardul|blvd|pr|pr t|prt|prospekt|prospect|pereulok|per|shosse|sh|sos|soseaua|calea|aleea|al|pl|ploshchad|piata|nab|naberezhnaya|d|dom|kv|kvartira|ap|apt|bl|bloc|sc|scara|et|etaj|nr|numarul)\b'
+    {%- endset -%}
+    {%- set spaces -%} '\s+' {%- endset -%}
+    nullif(trim({{ regex_replace_all(
+        regex_replace_all('cdp_text_key(' ~ expr ~ ')', unit_words, "' '"),
+        spaces, "' '") }}), '')
 {%- endmacro %}

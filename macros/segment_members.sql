@@ -4,7 +4,7 @@
 with
 
 customer_view as (
-    select customers.*, signals.* exclude (customer_id)
+    select customers.*, {{ star_except('signals', ['customer_id']) }}
     from {{ ref('dim_customers') }} as customers
     left join {{ ref('int_segment_signals') }} as signals on customers.customer_id = signals.customer_id
 ),

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+from splink import Linker
 
 from matching.predict import CANDIDATE_FLOOR, MODEL_PATH, scoring_linker
 from matching.prepare import load_records
@@ -30,6 +32,11 @@ from matching.settings import INPUT_COLUMNS, UNIQUE_ID
 log = logging.getLogger(__name__)
 
 PAIR_COLUMNS = (f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r", "match_probability")
+
+# (linker over identity_records, its DuckDB connection, table of the new records or None for
+# all) -> a table in that connection with the scored pairs; the default scores on DuckDB,
+# matching.spark_backend.SparkScorer on Spark
+Scorer = Callable[[Linker, duckdb.DuckDBPyConnection, str | None], str]
 
 
 @dataclass(frozen=True)
@@ -66,14 +73,16 @@ def model_version(model_path: Path = MODEL_PATH) -> str:
     return digest.hexdigest()[:16]
 
 
-def score_all(records: pa.Table, model_path: Path = MODEL_PATH) -> ScoreUpdate:
+def score_all(records: pa.Table, model_path: Path = MODEL_PATH, scorer: Scorer | None = None) -> ScoreUpdate:
     """Every candidate pair of the file (a full re-score)."""
-    return score_new(records, _no_hashes(), model_path)
+    return score_new(records, _no_hashes(), model_path, scorer)
 
 
-def score_new(records: pa.Table, scored: pa.Table, model_path: Path = MODEL_PATH) -> ScoreUpdate:
+def score_new(records: pa.Table, scored: pa.Table, model_path: Path = MODEL_PATH,
+              scorer: Scorer | None = None) -> ScoreUpdate:
     """Score the records that are new or changed relative to ``scored`` (record_key,
-    input_hash of the records scored before) against all records and among themselves."""
+    input_hash of the records scored before) against all records and among themselves.
+    ``scorer`` picks the engine that compares the pairs (default: Splink on DuckDB)."""
     con = duckdb.connect()
     try:
         n_records = load_records(con, records)
@@ -98,33 +107,40 @@ def score_new(records: pa.Table, scored: pa.Table, model_path: Path = MODEL_PATH
         hashes = con.sql(f"select r.* from record_hashes as r semi join new_keys using ({UNIQUE_ID})").to_arrow_table()
         if n_new == 0:
             return ScoreUpdate(_no_pairs(), hashes, stale_keys)
-        pairs = _score_new_pairs(con, model_path, n_new == n_records)
+        pairs = _score_new_pairs(con, model_path, n_new == n_records, scorer or _score_on_duckdb)
         return ScoreUpdate(pairs, hashes, stale_keys)
     finally:
         con.close()
 
 
-def _score_new_pairs(con: duckdb.DuckDBPyConnection, model_path: Path, everything_is_new: bool) -> pa.Table:
+def _score_new_pairs(con: duckdb.DuckDBPyConnection, model_path: Path, everything_is_new: bool,
+                     scorer: Scorer) -> pa.Table:
     linker = scoring_linker(con, model_path)
     left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
-    if everything_is_new:
-        prediction = linker.inference.predict(threshold_match_probability=CANDIDATE_FLOOR)
-    else:
-        # new x (all records) in one pass covers new x existing and new x new (each new pair
-        # found from both ends, and each record against itself, dropped below): one Splink
-        # prediction instead of predict_between plus predict_within halves the fixed cost
+    new_table = None
+    if not everything_is_new:
         con.execute(f"create table new_records as "
                     f"select * from identity_records semi join new_keys using ({UNIQUE_ID})")
-        db_api = linker._db_api  # noqa: SLF001 -- the linker's own registry, so its term-frequency tables apply
-        prediction = linker.inference.predict_between(
-            db_api.register("new_records"), db_api.register("identity_records"),
-            threshold_match_probability=CANDIDATE_FLOOR)
+        new_table = "new_records"
+    predictions = scorer(linker, con, new_table)
     return con.sql(f"""
         select least({left}, {right}) as {left}, greatest({left}, {right}) as {right},
                max(match_probability) as match_probability
-        from {prediction.physical_name} where {left} <> {right}
+        from {predictions} where {left} <> {right}
         group by 1, 2 order by 1, 2
     """).to_arrow_table()
+
+
+def _score_on_duckdb(linker: Linker, con: duckdb.DuckDBPyConnection, new_table: str | None) -> str:
+    if new_table is None:
+        return linker.inference.predict(threshold_match_probability=CANDIDATE_FLOOR).physical_name
+    # new x (all records) in one pass covers new x existing and new x new (each new pair
+    # found from both ends, and each record against itself, dropped by the caller): one Splink
+    # prediction instead of predict_between plus predict_within halves the fixed cost
+    db_api = linker._db_api  # noqa: SLF001 -- the linker's own registry, so its term-frequency tables apply
+    return linker.inference.predict_between(
+        db_api.register(new_table), db_api.register("identity_records"),
+        threshold_match_probability=CANDIDATE_FLOOR).physical_name
 
 
 def _no_hashes() -> pa.Table:

@@ -12,6 +12,7 @@ from orchestration.privacy import erase_subject_job
 from orchestration.resources import build_resources
 from orchestration.schedules import daily_full_pipeline
 from orchestration.sensors import landing_files_sensor
+from orchestration.spark import spark_pipeline_job
 
 
 def build_definitions() -> Definitions:
@@ -19,7 +20,7 @@ def build_definitions() -> Definitions:
     return Definitions(
         assets=[raw_channel_exports, cdp_dbt_assets, segment_export, published_marts],
         asset_checks=ge_asset_checks,
-        jobs=[full_pipeline_job, train_matching_job, activation_export_job, erase_subject_job],
+        jobs=[full_pipeline_job, train_matching_job, activation_export_job, erase_subject_job, spark_pipeline_job],
         schedules=[daily_full_pipeline],
         sensors=[landing_files_sensor],
         resources=build_resources(),

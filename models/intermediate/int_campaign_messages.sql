@@ -74,7 +74,7 @@ final as (
             select 1 from purchases
             where purchases.customer_id = sent.customer_id
                 and purchases.purchased_at between sent.sent_at
-                    and sent.sent_at + to_days({{ var('cdp_conversion_days') }})
+                    and sent.sent_at + {{ days_interval(var('cdp_conversion_days')) }}
         ) as is_converted
     from messages
     inner join sent on messages.channel = sent.channel and messages.message_id = sent.message_id

@@ -39,7 +39,7 @@ offered as (
         concat_ws(' ', first_name, last_name) as value,
         full_name_key as comparable_value,
         first_name is not null and last_name is not null
-            and not regexp_matches(first_name || last_name, '[0-9@_]') as is_valid,
+            and not {{ regex_contains('first_name || last_name', "'[0-9@_]'") }} as is_valid,
         false as is_confirmed
     from customer_records
     where first_name is not null or last_name is not null
@@ -65,7 +65,7 @@ offered as (
     union all
 
     select customer_id, record_key, channel, entity, source_record_id, last_seen_at,
-        'birth_date', birth_date::varchar, birth_date::varchar,
+        'birth_date', birth_date::string, birth_date::string,
         birth_date between date '1900-01-01' and current_date - interval 14 year, false
     from customer_records
     where birth_date is not null

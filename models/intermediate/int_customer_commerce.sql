@@ -32,7 +32,7 @@ lines as (
 
 top_{{ dimension }} as (
     select customer_id,
-        string_agg({{ dimension }}, ', ' order by position) as top_values,
+        {{ string_agg_ordered(dimension, "', '", order_by='position') }} as top_values,
         min({{ dimension }}) filter (where position = 1) as top_value
     from {{ dimension }}_ranks
     where position <= 3

@@ -16,7 +16,7 @@ loyalty_members as (
 ),
 
 loyalty as (
-    select customer_id, arg_max(tier, enrolled_at) as loyalty_tier
+    select customer_id, max_by(tier, enrolled_at) as loyalty_tier
     from loyalty_members
     group by 1
 ),
@@ -34,9 +34,9 @@ per_customer as (
         count(*) filter (where touchpoint_type = 'sms_clicked') as sms_clicked,
         count(*) filter (where touchpoint_type = 'sms_unsubscribed') > 0 as is_sms_unsubscribed,
         count(*) filter (where channel = 'callcentre') as call_count,
-        arg_max(details, occurred_at) filter (where channel = 'callcentre') as last_call_outcome,
+        max_by(details, occurred_at) filter (where channel = 'callcentre') as last_call_outcome,
         max(occurred_at) filter (where channel = 'callcentre') as last_call_at,
-        string_agg(distinct details, ', ' order by details) filter (where channel = 'messenger')
+        {{ string_agg_ordered('details', "', '", distinct=true, filter="channel = 'messenger'") }}
             as messaging_platforms,
         coalesce(sum(points) filter (where channel = 'loyalty'), 0) as loyalty_points_balance,
         {% for channel in var('cdp_touchpoint_channels') %}

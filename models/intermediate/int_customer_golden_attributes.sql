@@ -23,7 +23,7 @@ ranked as (
                 record_key
         ) as survivorship_position,
         count(*) over (partition by customer_id, attribute) as candidate_count,
-        count(distinct comparable_value) over (partition by customer_id, attribute) as distinct_value_count
+        {{ count_distinct_over('comparable_value', 'customer_id, attribute') }} as distinct_value_count
     from candidates
 ),
 

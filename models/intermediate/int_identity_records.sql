@@ -50,10 +50,10 @@ unioned as (
     select
         {{ record_key('crm', 'contacts', 'contact_id') }} as record_key,
         'crm' as channel, 'contacts' as entity, contact_id as source_record_id,
-        first_name, last_name, null::varchar as full_name, email, phone, birth_date,
+        first_name, last_name, null::string as full_name, email, phone, birth_date,
         street, street2, city, postcode, region, country,
         updated_at as first_seen_at, updated_at as last_seen_at,
-        null::varchar as handle
+        null::string as handle
     from crm_contacts
 
     union all
@@ -159,20 +159,18 @@ name_roles as (
 {#- a lone word is a surname when the named channels write it as one more often than as a first
     name, or, for a word they never use, when it is shaped like one -#}
 {%- set lone_word_is_surname -%}
-    coalesce(name_roles.as_last > name_roles.as_first, regexp_matches(full_name_tokens[1], '{{ surname_shape }}'))
+    coalesce(name_roles.as_last > name_roles.as_first,
+             {{ regex_contains(list_element('full_name_tokens', 1), "'" ~ surname_shape ~ "'") }})
 {%- endset -%}
 
 titled as (
     select
         *,
-        regexp_matches({{ name_key('full_name') }}, '^({{ titles }}) ') as has_title,
-        string_split(
-            trim(regexp_replace(
-                {{ name_key('full_name') }},
-                '^(({{ titles }}) )+', ''
-            )),
-            ' '
-        ) as full_name_tokens
+        {{ regex_contains(name_key('full_name'), "'^(" ~ titles ~ ") '") }} as has_title,
+        {{ split_to_list(
+            "trim(regexp_replace(" ~ name_key('full_name') ~ ", '^((" ~ titles ~ ") )+', ''))",
+            "' '"
+        ) }} as full_name_tokens
     from unioned
 ),
 
@@ -185,17 +183,19 @@ name_parts as (
     select
         titled.*,
         case
-            when len(full_name_tokens) >= 2 then full_name_tokens[1]
-            when len(full_name_tokens) = 1 and not coalesce(has_title, false)
-                and not {{ lone_word_is_surname }} then full_name_tokens[1]
+            when {{ list_length('full_name_tokens') }} >= 2 then {{ list_element('full_name_tokens', 1) }}
+            when {{ list_length('full_name_tokens') }} = 1 and not coalesce(has_title, false)
+                and not {{ lone_word_is_surname }} then {{ list_element('full_name_tokens', 1) }}
         end as parsed_first_name,
         case
-            when len(full_name_tokens) >= 2 then full_name_tokens[-1]
-            when len(full_name_tokens) = 1
-                and (has_title or {{ lone_word_is_surname }}) then full_name_tokens[1]
+            when {{ list_length('full_name_tokens') }} >= 2 then {{ list_element('full_name_tokens', -1) }}
+            when {{ list_length('full_name_tokens') }} = 1
+                and (has_title or {{ lone_word_is_surname }}) then {{ list_element('full_name_tokens', 1) }}
         end as parsed_last_name
     from titled
-    left join name_roles on name_roles.word = titled.full_name_tokens[1] and len(titled.full_name_tokens) = 1
+    left join name_roles
+        on name_roles.word = {{ list_element('titled.full_name_tokens', 1) }}
+        and {{ list_length('titled.full_name_tokens') }} = 1
 ),
 
 normalised as (
@@ -237,10 +237,10 @@ with_variants as (
         {{ name_variant('first_name_key') }} as first_name_variant,
         {{ name_variant('last_name_key') }} as last_name_variant,
         -- a chat handle and a mailbox name, letters and digits only, to compare with each other
-        nullif(regexp_replace(lower(handle), '[^a-z0-9]', '', 'g'), '') as handle_key,
-        nullif(regexp_replace(split_part(email_key, '@', 1), '[^a-z0-9]', '', 'g'), '') as mailbox_key,
+        nullif({{ regex_replace_all('lower(handle)', "'[^a-z0-9]'", "''") }}, '') as handle_key,
+        nullif({{ regex_replace_all("split_part(email_key, '@', 1)", "'[^a-z0-9]'", "''") }}, '') as mailbox_key,
         -- the handle's letters in name-variant form, to compare with first+last or last+first name
-        {{ name_variant("regexp_replace(cdp_name_key(handle), ' ', '', 'g')") }} as handle_name_key
+        {{ name_variant(regex_replace_all('cdp_name_key(handle)', "' '", "''")) }} as handle_name_key
     from normalised
 ),
 

@@ -33,12 +33,12 @@ abandoned as (
     select carts.customer_id, max(carts.added_at) as cart_abandoned_at
     from carts
     cross join as_of
-    where carts.added_at <= as_of.as_of_at - to_days({{ var('cdp_cart_abandon_days') }})
+    where carts.added_at <= as_of.as_of_at - {{ days_interval(var('cdp_cart_abandon_days')) }}
         and not exists (
             select 1 from purchases
             where purchases.customer_id = carts.customer_id
                 and purchases.purchased_at between carts.added_at
-                    and carts.added_at + to_days({{ var('cdp_cart_abandon_days') }})
+                    and carts.added_at + {{ days_interval(var('cdp_cart_abandon_days')) }}
         )
     group by 1
 ),
@@ -52,7 +52,7 @@ bought_categories as (
 
 affinity_gaps as (
     select bought_categories.customer_id,
-        string_agg(distinct affinities.related_category, ', ' order by affinities.related_category)
+        {{ string_agg_ordered('affinities.related_category', "', '", distinct=true) }}
             as affinity_gap_categories
     from bought_categories
     inner join {{ ref('category_affinities') }} as affinities on bought_categories.category = affinities.category
@@ -65,7 +65,7 @@ affinity_gaps as (
 ),
 
 tenure as (
-    select purchases.customer_id, date_diff('day', min(purchases.purchased_at), any_value(as_of.as_of_at)) as tenure_days
+    select purchases.customer_id, {{ days_between('min(purchases.purchased_at)', 'any_value(as_of.as_of_at)') }} as tenure_days
     from purchases
     cross join as_of
     group by 1

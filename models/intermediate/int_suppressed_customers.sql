@@ -48,7 +48,7 @@ salts as (
 
 hashed as (
     select contact_points.customer_id, contact_points.identifier_type,
-        sha256(salts.salt || contact_points.identifier) as identifier_hash
+        {{ sha256_hex('salts.salt || contact_points.identifier') }} as identifier_hash
     from contact_points
     cross join salts
 ),

@@ -13,8 +13,8 @@ per_browser as (
         anonymous_id,
         count(distinct account_id) as accounts_logged_in,
         min(account_id) as any_account_id,
-        arg_max(form_email, occurred_at) filter (where form_email is not null) as form_email,
-        arg_max(form_name, occurred_at) filter (where form_name is not null) as form_name,
+        max_by(form_email, occurred_at) filter (where form_email is not null) as form_email,
+        max_by(form_name, occurred_at) filter (where form_name is not null) as form_name,
         count(*) as event_count,
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at

@@ -5,12 +5,12 @@ identity_records as (
 ),
 
 clusters as (
-    select * from {{ ref('int_identity_clusters') }}
+    select * from {{ matching_ref('int_identity_clusters') }}
 ),
 
 current_customer_ids as (
     select record_key, customer_id
-    from {{ ref('int_customer_id_assignments') }}
+    from {{ matching_ref('int_customer_id_assignments') }}
     qualify row_number() over (partition by record_key order by assigned_at desc) = 1
 ),
 

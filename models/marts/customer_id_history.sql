@@ -6,7 +6,7 @@
 with
 
 assignments as (
-    select * from {{ ref('int_customer_id_assignments') }}
+    select * from {{ matching_ref('int_customer_id_assignments') }}
 ),
 
 changes as (

@@ -43,7 +43,7 @@ records_summary as (
         min(identity_records.first_seen_at) as first_record_at,
         max(identity_records.last_seen_at) as last_record_at,
         count(*) as source_record_count,
-        string_agg(distinct crosswalk.channel, ',' order by crosswalk.channel) as channels,
+        {{ string_agg_ordered('crosswalk.channel', "','", distinct=true) }} as channels,
         count(distinct crosswalk.channel) as channel_count,
         min(crosswalk.match_confidence) as min_match_confidence,
         avg(crosswalk.match_confidence) as avg_match_confidence,
@@ -55,8 +55,8 @@ records_summary as (
 
 emails as (
     select crosswalk.customer_id,
-        string_agg(distinct identity_records.email_key, ', ' order by identity_records.email_key) as all_emails,
-        string_agg(distinct identity_records.phone_key, ', ' order by identity_records.phone_key) as all_phones
+        {{ string_agg_ordered('identity_records.email_key', "', '", distinct=true) }} as all_emails,
+        {{ string_agg_ordered('identity_records.phone_key', "', '", distinct=true) }} as all_phones
     from crosswalk
     inner join identity_records on crosswalk.record_key = identity_records.record_key
     group by 1

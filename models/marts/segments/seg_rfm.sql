@@ -17,7 +17,7 @@ as_of as (
 customer_rfm as (
     select
         purchases.customer_id,
-        date_diff('day', max(purchases.purchased_at), any_value(as_of.as_of_at)) as recency_days,
+        {{ days_between('max(purchases.purchased_at)', 'any_value(as_of.as_of_at)') }} as recency_days,
         count(*) as frequency,
         sum(purchases.amount_base) as monetary
     from purchases
@@ -43,7 +43,7 @@ final as (
         r_score,
         f_score,
         m_score,
-        r_score::varchar || f_score::varchar || m_score::varchar as rfm_cell,
+        r_score::string || f_score::string || m_score::string as rfm_cell,
         case
             when r_score >= 4 and f_score >= 4 then 'champions'
             when r_score >= 3 and f_score >= 4 then 'loyal'

@@ -11,7 +11,7 @@ renamed as (
     select
         -- ids
         {{ clean_text('receipt_id') }} || '-' || coalesce(
-            cast(try_cast(regexp_extract({{ clean_text('line_number') }}, '^([+-]?\d+)(\.0*)?$', 1) as integer) as varchar),
+            cast(try_cast(regexp_extract({{ clean_text('line_number') }}, '^([+-]?\d+)(\.0*)?$', 1) as integer) as string),
             {{ clean_text('line_number') }}
         ) as receipt_line_id,
         {{ clean_text('receipt_id') }} as receipt_id,

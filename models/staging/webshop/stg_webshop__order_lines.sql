@@ -11,7 +11,7 @@ renamed as (
     select
         -- ids
         {{ clean_text('order_id') }} || '-' || coalesce(
-            cast(try_cast(regexp_extract({{ clean_text('line_number') }}, '^([+-]?\d+)(\.0*)?$', 1) as integer) as varchar),
+            cast(try_cast(regexp_extract({{ clean_text('line_number') }}, '^([+-]?\d+)(\.0*)?$', 1) as integer) as string),
             {{ clean_text('line_number') }}
         ) as order_line_id,
         {{ clean_text('order_id') }} as order_id,
