@@ -18,7 +18,7 @@ INPUT_COLUMNS = (
     UNIQUE_ID, "first_name_key", "last_name_key", "full_name_key", "first_name_variant", "last_name_variant",
     "first_name_canonical", "last_name_as_first_canonical", "birth_date", "email_key", "email_user", "phone_key",
     "postcode_key", "city_key", "street_key", "handle_key", "mailbox_key", "handle_name_key", "name_concat_key",
-    "name_concat_reversed_key",
+    "name_concat_reversed_key", "mailbox_name_key",
 )
 
 
@@ -166,7 +166,7 @@ def _email_comparison() -> cl.CustomComparison:
             # 'elena_smirnova' at two providers is often two Elena Smirnovas: weigh by rarity,
             # and not at all when the mailbox name only spells the person's name (the name
             # comparison already counts that)
-            cll.CustomLevel("email_user_l = email_user_r and coalesce(mailbox_key_l not in "
+            cll.CustomLevel("email_user_l = email_user_r and coalesce(mailbox_name_key_l not in "
                             "(name_concat_key_l, name_concat_reversed_key_l), true)",
                             "same mailbox name, other domain").configure(
                 tf_adjustment_column="email_user", disable_tf_exact_match_detection=True),

@@ -239,6 +239,9 @@ with_variants as (
         -- a chat handle and a mailbox name, letters and digits only, to compare with each other
         nullif({{ regex_replace_all('lower(handle)', "'[^a-z0-9]'", "''") }}, '') as handle_key,
         nullif({{ regex_replace_all("split_part(email_key, '@', 1)", "'[^a-z0-9]'", "''") }}, '') as mailbox_key,
+        -- the mailbox's letters in name-variant form, to tell a mailbox that only spells the
+        -- name ('annagulina' for Anna Gulina, whose name_concat_key is 'anagulina')
+        {{ name_variant(regex_replace_all("split_part(email_key, '@', 1)", "'[^a-z]'", "''")) }} as mailbox_name_key,
         -- the handle's letters in name-variant form, to compare with first+last or last+first name
         {{ name_variant(regex_replace_all('cdp_name_key(handle)', "' '", "''")) }} as handle_name_key
     from normalised
