@@ -33,16 +33,17 @@ _TEXT_TYPES = (pa.string(), pa.large_string(), pa.null())
 _TEXT_AS_JSON = (pa.int64(), pa.bool_())  # str() of these equals their JSON text
 
 
-def read_csv(text: str, delimiter: str) -> tuple[list[str], list[pa.ChunkedArray]] | None:
-    """Header and text columns of a well-formed CSV, or None to fall back to the Python reader."""
+def read_csv(text: str, utf8: bytes, delimiter: str) -> tuple[list[str], list[pa.ChunkedArray]] | None:
+    """Header and text columns of a well-formed CSV (``text`` and the same as UTF-8 bytes), or
+    None to fall back to the Python reader."""
     header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), None)
     if not header or len(set(header)) != len(header) or any(not h.strip() for h in header):
         return None  # the Python reader names the problem
-    if text.count('"') % 2:
+    if utf8.count(b'"') % 2:
         return None  # a quote never closed: Arrow would read to the end of the file as one value
     try:
         table = pa_csv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(utf8),
             read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1, block_size=BLOCK_BYTES),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
                                               escape_char=False, newlines_in_values=True),
@@ -54,13 +55,14 @@ def read_csv(text: str, delimiter: str) -> tuple[list[str], list[pa.ChunkedArray
     return header, list(table.columns)
 
 
-def read_jsonl(text: str, columns: tuple[str, ...]) -> tuple[list[str], list[pa.ChunkedArray]] | None:
-    """Keys and text columns of a well-formed JSONL file, or None to fall back to the Python reader."""
-    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+def read_jsonl(utf8: bytes, columns: tuple[str, ...]) -> tuple[list[str], list[pa.ChunkedArray]] | None:
+    """Keys and text columns of a well-formed JSONL file (UTF-8 bytes), or None to fall back to
+    the Python reader."""
+    lines = utf8.count(b"\n") + (0 if utf8.endswith(b"\n") else 1)
     schema = pa.schema([(c, pa.string()) for c in columns])
     try:
         table = pa_json.read_json(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(utf8),
             read_options=pa_json.ReadOptions(block_size=BLOCK_BYTES),
             parse_options=pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer"),
         )
@@ -71,10 +73,10 @@ def read_jsonl(text: str, columns: tuple[str, ...]) -> tuple[list[str], list[pa.
         return None
     # the Python reader's header holds only keys that occur; Arrow adds the schema's absent ones as null
     present = [name for name, column in zip(table.column_names, table.columns, strict=True)
-               if name not in columns or column.null_count < len(column) or _key_occurs(text, name)]
+               if name not in columns or column.null_count < len(column) or _key_occurs(utf8, name)]
     return present, [table.column(name).cast(pa.string()) for name in present]
 
 
-def _key_occurs(text: str, key: str) -> bool:
+def _key_occurs(utf8: bytes, key: str) -> bool:
     """Whether a contract column appears as a key at all (a column of nulls is still a column)."""
-    return f'"{key}"' in text
+    return f'"{key}"'.encode() in utf8

@@ -15,8 +15,9 @@ Nothing is silently dropped:
 * rows of people on the suppression list (erased on request) are dropped and counted.
 
 CSV and JSONL are parsed here rather than by DuckDB's reader so that every broken row can
-be set aside with its own row number; a Windows-1251 file is transcoded (noted in the
-ledger), a UTF-8 byte-order mark is ignored and a `;` or tab delimiter is detected.
+be set aside with its own row number (Arrow's readers take well-formed files, see
+cdp.fast_read); a Windows-1251 file is transcoded (noted in the ledger), a UTF-8 byte-order
+mark is ignored and a `;` or tab delimiter is detected.
 
 Raw tables hold text exactly as it arrived (all VARCHAR); staging models cast.
 """
@@ -352,18 +353,22 @@ def _parse(path: Path, rel: str, entity: Entity) -> ParsedFile | None:
     if not data.strip():
         raise BatchRejected(f"{rel}: empty file (no header row)" if ".csv" in name else f"{rel}: empty file")
     text, note = _decode(data, rel)
+    # Arrow reads bytes: the file's own when they are UTF-8, rather than encoding the text again
+    utf8 = data.removeprefix(b"\xef\xbb\xbf") if note is None else text.encode("utf-8")
     if name.endswith(".jsonl"):
-        fast = fast_read.read_jsonl(text, entity.columns)
-        if fast is None:
-            return _parse_jsonl(text)
-        return ParsedFile(fast[0], fast[1], list(range(1, len(fast[1][0]) + 1)) if fast[1] else [], [], note)
+        fast = fast_read.read_jsonl(utf8, entity.columns)
+        return _parse_jsonl(text) if fast is None else _arrow_parsed(*fast, note)
     delimiter = _delimiter(text.split("\n", 1)[0])
-    fast = fast_read.read_csv(text, delimiter)
-    if fast is None:
-        return _parse_csv(text, rel, note)
     if delimiter != ",":
         note = "; ".join(filter(None, [note, f"delimiter {delimiter!r} detected"]))
-    return ParsedFile(fast[0], fast[1], list(range(1, len(fast[1][0]) + 1)), [], note)
+    fast = fast_read.read_csv(text, utf8, delimiter)
+    return _parse_csv(text, rel, note, delimiter) if fast is None else _arrow_parsed(*fast, note)
+
+
+def _arrow_parsed(header: list[str], columns: list[pa.ChunkedArray], note: str | None) -> ParsedFile:
+    """What cdp.fast_read read: no broken rows, so the rows are numbered 1..n."""
+    rows = len(columns[0]) if columns else 0
+    return ParsedFile(header, columns, list(range(1, rows + 1)), [], note)
 
 
 def _decode(data: bytes, rel: str) -> tuple[str, str | None]:
@@ -398,8 +403,7 @@ def _delimiter(header_line: str) -> str:
     return max(counts, key=lambda d: (counts[d], d == ","))
 
 
-def _parse_csv(text: str, rel: str, note: str | None) -> ParsedFile:
-    delimiter = _delimiter(text.split("\n", 1)[0])
+def _parse_csv(text: str, rel: str, note: str | None, delimiter: str) -> ParsedFile:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
                         strict=True)
     header = next(reader)
@@ -438,8 +442,6 @@ def _parse_csv(text: str, rel: str, note: str | None) -> ParsedFile:
         for values, value in zip(columns, fields, strict=True):
             values.append(value if value != "" else None)
         row_numbers.append(row)
-    if delimiter != ",":
-        note = "; ".join(filter(None, [note, f"delimiter {delimiter!r} detected"]))
     return ParsedFile(header, columns, row_numbers, bad_rows, note)
 
 

@@ -167,11 +167,17 @@ def test_arrow_fast_path_loads_exactly_what_the_python_readers_load(tmp_path, mo
 def test_fast_path_declines_what_only_the_python_reader_reports_row_by_row():
     from cdp import fast_read
 
-    assert fast_read.read_csv("a,b\n1,2\n", ",") is not None
-    assert fast_read.read_csv("a,b\n1,2,3\n", ",") is None  # wrong width
-    assert fast_read.read_csv('a,b\n1,"x\n2,3\n', ",") is None  # quote never closed
-    assert fast_read.read_jsonl('{"a": "1"}\n{"a": "2"}\n', ("a",)) is not None
-    assert fast_read.read_jsonl('{"a": "1"}\n\n{"a": "2"}\n', ("a",)) is None  # blank line: rows != lines
-    assert fast_read.read_jsonl('{"a": "1"}\n[1]\n', ("a",)) is None  # not an object
-    assert fast_read.read_jsonl('{"a": "1", "b": 1.5}\n', ("a",)) is None  # a float's text is not kept
-    assert fast_read.read_jsonl('{"a": 7}\n', ("a",)) is None  # a number in a contract column
+    def csv(text):
+        return fast_read.read_csv(text, text.encode(), ",")
+
+    def jsonl(text):
+        return fast_read.read_jsonl(text.encode(), ("a",))
+
+    assert csv("a,b\n1,2\n") is not None
+    assert csv("a,b\n1,2,3\n") is None  # wrong width
+    assert csv('a,b\n1,"x\n2,3\n') is None  # quote never closed
+    assert jsonl('{"a": "1"}\n{"a": "2"}\n') is not None
+    assert jsonl('{"a": "1"}\n\n{"a": "2"}\n') is None  # blank line: rows != lines
+    assert jsonl('{"a": "1"}\n[1]\n') is None  # not an object
+    assert jsonl('{"a": "1", "b": 1.5}\n') is None  # a float's text is not kept
+    assert jsonl('{"a": 7}\n') is None  # a number in a contract column
