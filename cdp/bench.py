@@ -4,7 +4,7 @@
 
 Each stage runs as its own process so its peak memory (RSS) is its own: generate, load,
 dbt staging + intermediate (without matching), matching (the Splink dbt model), marts,
-Great Expectations checks, evaluation. With --incremental, a share of the identity records
+Great Expectations checks, publish, evaluation. With --incremental, a share of the identity records
 is held back, arrives as a second batch after the full run, and the same stages are timed
 again (the incremental run). The figures are printed and written as JSON so
 runs can be compared. The data (about 4 identity records and 20 rows per person) goes
@@ -172,10 +172,10 @@ def main(argv: list[str] | None = None) -> int:
         rows = ", ".join(f"{k} {v:,}" for k, v in stage.get("rows_out", {}).items())
         rows += "".join(f"; {model} {seconds:.1f} s" for model, seconds in stage.get("model_seconds", {}).items())
         print(f"{stage['stage']:<40}{stage['wall_seconds']:>9.1f}{stage['peak_rss_mib']:>14.0f}  {rows}")
-    print(f"{'pipeline (load .. checks)':<40}{result['pipeline_wall_seconds']:>9.1f}"
+    print(f"{'pipeline (load .. publish)':<40}{result['pipeline_wall_seconds']:>9.1f}"
           f"{result['pipeline_peak_rss_mib']:>14.0f}")
     if args.incremental:
-        print(f"{'incremental run (load .. checks)':<40}{result['incremental_wall_seconds']:>9.1f}"
+        print(f"{'incremental run (load .. publish)':<40}{result['incremental_wall_seconds']:>9.1f}"
               f"  ({result['incremental_rows_held_back']:,} records held back, then loaded)")
     print(result["quality"])
     out = args.json or PROJECT_ROOT / "bench" / "results" / f"people{args.people}.json"
