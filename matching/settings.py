@@ -38,6 +38,22 @@ FIRST_NAMES_CONFLICT = (
 )
 
 
+# Both records carry a surname (more than an initial): the name comparison already weighs
+# them, so a handle that only spells a name tells nothing more.
+BOTH_SURNAMED = "coalesce(length(last_name_variant_l) > 1 and length(last_name_variant_r) > 1, false)"
+
+
+def _spells_a_surname(letters: str) -> str:
+    """SQL: ``letters`` (a mailbox's or handle's letters in variant form) contain either
+    record's surname. 'rmoraru', 'neagan1959' and '@popescu_marius' are spelled from the
+    name: at a million records two Raluca Morarus with 'rmoraru' at two providers are
+    common, so such a value is evidence about the name (weighed by the name comparison and
+    the 'handle spells the name' level), not a shared account."""
+    def contains(side: str) -> str:
+        return f"(length(last_name_variant_{side}) > 2 and contains({letters}, last_name_variant_{side}))"
+    return f"coalesce({contains('l')} or {contains('r')}, false)"
+
+
 # Levels of agreement between records whose first names conflict; training makes them neutral.
 HOUSEHOLD_LABEL = "first names conflict (household?)"
 
@@ -167,7 +183,8 @@ def _email_comparison() -> cl.CustomComparison:
             # and not at all when the mailbox name only spells the person's name (the name
             # comparison already counts that)
             cll.CustomLevel("email_user_l = email_user_r and coalesce(mailbox_name_key_l not in "
-                            "(name_concat_key_l, name_concat_reversed_key_l), true)",
+                            "(name_concat_key_l, name_concat_reversed_key_l), true)"
+                            f" and not {_spells_a_surname('mailbox_name_key_l')}",
                             "same mailbox name, other domain").configure(
                 tf_adjustment_column="email_user", disable_tf_exact_match_detection=True),
             cll.ElseLevel(),
@@ -202,12 +219,13 @@ def _handle_comparison() -> cl.CustomComparison:
                 tf_adjustment_column="handle_key", disable_tf_exact_match_detection=True),
             # weighed by how common the mailbox name and the name are: '@popescu_andrei' spells
             # the name of every Andrei Popescu
-            cll.CustomLevel("handle_key_l = mailbox_key_r or mailbox_key_l = handle_key_r",
+            cll.CustomLevel("(handle_key_l = mailbox_key_r or mailbox_key_l = handle_key_r) and not "
+                            + _spells_a_surname("coalesce(handle_name_key_l, handle_name_key_r)"),
                             "handle equals the mailbox name").configure(
                 tf_adjustment_column="mailbox_key", disable_tf_exact_match_detection=True),
             # only when the handle tells more than its own record's display name: '@andrei_popescu'
             # on a chat already named Andrei Popescu is the same evidence as the name, counted there
-            cll.CustomLevel(f"{spells_other_name('l', 'r')} or {spells_other_name('r', 'l')}",
+            cll.CustomLevel(f"({spells_other_name('l', 'r')} or {spells_other_name('r', 'l')}) and not {BOTH_SURNAMED}",
                             "handle spells the name").configure(
                 tf_adjustment_column="name_concat_key", disable_tf_exact_match_detection=True),
             cll.ElseLevel(),

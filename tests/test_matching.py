@@ -130,7 +130,19 @@ def test_a_record_with_only_a_phone_never_merges_two_customers():
          ("ion", "maria", 0.30)],
     )
     assert clusters["ion"] == clusters["ion_loyalty"] != clusters["maria"]
-    assert clusters["receipt"] == clusters["ion"]  # its single best match
+    # and, scoring alike with both, it joins neither: there is no telling whose receipt it is
+    assert clusters["receipt"] not in (clusters["ion"], clusters["maria"])
+
+
+def test_a_thin_record_joins_a_clear_winner_even_on_weak_evidence():
+    # a receipt's phone alone scores 0.3 against its owner; the other candidate is far behind
+    clusters = _cluster(
+        [("ion", True), ("ion_loyalty", True), ("maria", True), ("receipt", False), ("chat", False)],
+        [("ion", "ion_loyalty", 0.99), ("ion", "receipt", 0.3), ("maria", "receipt", 0.1),
+         ("maria", "chat", 0.15)],
+    )
+    assert clusters["receipt"] == clusters["ion"]
+    assert clusters["chat"] == "chat"  # below the attachment threshold: stays alone
 
 
 def test_connected_components_would_have_merged_them_through_an_anchor():

@@ -111,11 +111,20 @@ def _latin(p: Person, text: str) -> str:
     return N.strip_diacritics(text)
 
 
+# Providers that ignore dots in the mailbox name: 'elena.ardeleanu' and 'elenaardeleanu' at
+# gmail.com are one mailbox, so one of them being taken takes the other.
+DOTLESS_PROVIDERS = {"gmail.com", "googlemail.com"}
+
+
 class EmailRegistry:
     """Mailbox names are unique per provider: remember which addresses are taken."""
 
     def __init__(self):
         self.taken: set[str] = set()
+
+    @staticmethod
+    def _mailbox(local: str, domain: str) -> str:
+        return f"{local.replace('.', '') if domain in DOTLESS_PROVIDERS else local}@{domain}"
 
     def claim(self, local: str, domain: str, rng: random.Random, year: int) -> str:
         local = local.lower().replace(" ", "").replace("'", "")
@@ -127,13 +136,12 @@ class EmailRegistry:
                 cand = f"{local}{year}"
             elif attempt > 2:
                 cand = f"{local}{1 + int(rng.random() * (10 ** min(attempt, 5) - 1))}"
-            addr = f"{cand}@{domain}"
-            if addr not in self.taken:
-                self.taken.add(addr)
-                return addr
-        addr = f"{local}.{(10 ** 6 + int(rng.random() * (10 ** 7 - 10 ** 6)))}@{domain}"
-        self.taken.add(addr)
-        return addr
+            if self._mailbox(cand, domain) not in self.taken:
+                self.taken.add(self._mailbox(cand, domain))
+                return f"{cand}@{domain}"
+        cand = f"{local}.{(10 ** 6 + int(rng.random() * (10 ** 7 - 10 ** 6)))}"
+        self.taken.add(self._mailbox(cand, domain))
+        return f"{cand}@{domain}"
 
 
 def _personal_email(p: Person, reg: EmailRegistry, rng: random.Random) -> str:

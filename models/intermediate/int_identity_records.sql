@@ -254,8 +254,12 @@ final as (
         coalesce(first_name_aliases.canonical_variant, with_variants.first_name_variant) as first_name_canonical,
         -- the last name read as a first name, for records that swapped them ('Samina Lena')
         coalesce(last_as_first.canonical_variant, with_variants.last_name_variant) as last_name_as_first_canonical,
-        with_variants.first_name_variant || with_variants.last_name_variant as name_concat_key,
-        with_variants.last_name_variant || with_variants.first_name_variant as name_concat_reversed_key
+        -- the name's letters run together in variant form, spelled as a handle or mailbox
+        -- would be ('vladimirryzhskiy' -> 'vladimiriski', as is '@vladimir.ryzhsky')
+        {{ name_variant(regex_replace_all("with_variants.first_name_key || with_variants.last_name_key", "' '", "''")) }}
+            as name_concat_key,
+        {{ name_variant(regex_replace_all("with_variants.last_name_key || with_variants.first_name_key", "' '", "''")) }}
+            as name_concat_reversed_key
     from with_variants
     left join first_name_aliases on with_variants.first_name_variant = first_name_aliases.alias_variant
     left join first_name_aliases as last_as_first
