@@ -6,7 +6,8 @@ one thing: members of a household sharing a phone, namesakes. So clustering runs
 steps:
 
 1. anchor records (at least two kinds of evidence, see matching.prepare) are clustered by
-   connected components over the pairs at or above the threshold;
+   connected components over the pairs at or above the threshold, then clusters held
+   together by a single weak link are cut there (see matching.bridges);
 2. every other record joins the cluster of its best-scoring anchor match when that match
    reaches ATTACH_THRESHOLD and no other customer comes close (the runner-up customer's
    best match is below RIVAL_RATIO times it); the rest are clustered among themselves at
@@ -21,6 +22,7 @@ import duckdb
 from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
+from matching.bridges import MIN_SIDE, weak_bridges
 from matching.overrides import enforce_cannot_links
 from matching.settings import UNIQUE_ID
 
@@ -59,6 +61,7 @@ def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, th
                   join {records} as r on r.{UNIQUE_ID} = e.{right} and r.is_anchor""",
         threshold=threshold,
     )
+    named = _without_weak_bridges(con, edges, named, threshold)
     con.execute(f"""
         create or replace table _attached as
         with candidates as (
@@ -128,6 +131,37 @@ def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, th
         """)
         enforce_cannot_links(con, "_membership", "_used_links", cannot_link)
     return "_membership"
+
+
+def _without_weak_bridges(con: duckdb.DuckDBPyConnection, edges: str, named: str, threshold: float) -> str:
+    """Anchor clusters again without the weak bridges (see matching.bridges): two groups of
+    records held together by a single uncertain link become two customers."""
+    left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
+    links = con.execute(f"""
+        with big_enough as (
+            select cluster_id from {named} group by 1 having count(*) >= {2 * MIN_SIDE}
+        )
+        select e.{left}, e.{right}, max(e.match_probability), bool_or(e.is_forced)
+        from {edges} as e
+        join {named} as l on l.{UNIQUE_ID} = e.{left}
+        join {named} as r on r.{UNIQUE_ID} = e.{right} and r.cluster_id = l.cluster_id
+        where e.match_probability >= {threshold} and l.cluster_id in (select cluster_id from big_enough)
+        group by 1, 2
+    """).fetchall()
+    cut = weak_bridges(links)
+    if not cut:
+        return named
+    con.execute(f"create or replace table _weak_bridges ({left} varchar, {right} varchar)")
+    con.executemany("insert into _weak_bridges values (?, ?)", cut)
+    return _components(
+        con,
+        nodes=f"select {UNIQUE_ID} from {named}",
+        edges=f"""select e.{left}, e.{right}, e.match_probability from {edges} as e
+                  semi join {named} as l on l.{UNIQUE_ID} = e.{left}
+                  semi join {named} as r on r.{UNIQUE_ID} = e.{right}
+                  anti join _weak_bridges as w on w.{left} = e.{left} and w.{right} = e.{right}""",
+        threshold=threshold,
+    )
 
 
 def _with_birth_date_conflicts(con: duckdb.DuckDBPyConnection, records: str, membership: str, edges: str,

@@ -10,6 +10,7 @@ import pytest
 
 from cdp.normalize import name_variant_key
 from matching import link_records
+from matching.bridges import weak_bridges
 from matching.cluster import cluster_records
 from matching.settings import INPUT_COLUMNS
 
@@ -197,3 +198,24 @@ def test_overrides_naming_unknown_records_are_ignored():
     overrides = _overrides(("crm:contacts:404", "crm:contacts:1", "must_link"))
     linked = link_records(_records(PEOPLE), 0.9, overrides=overrides)
     assert linked.num_rows == len(PEOPLE)
+
+
+def test_two_groups_held_by_one_weak_link_are_two_customers():
+    # two Vadim Kuznetsovs of Moscow, each seen twice, joined by one name-and-city link
+    pairs = [("v1_crm", "v1_shop", 0.99), ("v2_crm", "v2_loyalty", 0.99), ("v1_shop", "v2_crm", 0.93)]
+    records = [(k, True) for k in ("v1_crm", "v1_shop", "v2_crm", "v2_loyalty")]
+    clusters = _cluster(records, pairs, threshold=0.9)
+    assert clusters["v1_crm"] == clusters["v1_shop"] != clusters["v2_crm"] == clusters["v2_loyalty"]
+    # a second link between the groups, or a strong single one, keeps them together
+    assert len(set(_cluster(records, pairs + [("v1_crm", "v2_loyalty", 0.95)], threshold=0.9).values())) == 1
+    strong = [("v1_shop", "v2_crm", 0.995) if p == 0.93 else (a, b, p) for a, b, p in pairs]
+    assert len(set(_cluster(records, strong, threshold=0.9).values())) == 1
+
+
+def test_weak_bridges_spare_lone_records_and_must_links():
+    chain = [("a", "b", 0.99, False), ("b", "c", 0.92, False), ("c", "d", 0.99, False), ("d", "e", 0.91, False)]
+    # b-c leaves {a, b} and {c, d, e}; d-e leaves e alone, which is how a person's one odd record hangs on
+    assert weak_bridges(chain) == [("b", "c")]
+    assert weak_bridges([(a, b, p, a == "b") for a, b, p, _ in chain]) == []
+    # inside a cycle nothing is a bridge
+    assert weak_bridges(chain + [("e", "a", 0.91, False)]) == []
