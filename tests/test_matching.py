@@ -12,6 +12,8 @@ from cdp.normalize import name_variant_key
 from matching import link_records
 from matching.bridges import weak_bridges
 from matching.cluster import cluster_records
+from matching.predict import MIN_MATCHES_PER_RECORD, scoring_linker
+from matching.prepare import load_records
 from matching.settings import INPUT_COLUMNS
 
 
@@ -219,3 +221,24 @@ def test_weak_bridges_spare_lone_records_and_must_links():
     assert weak_bridges([(a, b, p, a == "b") for a, b, p, _ in chain]) == []
     # inside a cycle nothing is a bridge
     assert weak_bridges(chain + [("e", "a", 0.91, False)]) == []
+
+
+def test_a_file_without_contact_points_still_links_its_people():
+    # 300 people seen twice each, names only in two transliterations, with birth date and
+    # city, no e-mail or phone: the exact rules that estimate the prior find nothing here
+    rows = []
+    for i in range(300):
+        last = "".join("bcdfgklmnprstvz"[(i // 15 ** k) % 15] + "aeiou"[(i + k) % 5] for k in range(3)) + "ov"
+        born = dt.date(1950, 1, 1) + dt.timedelta(days=97 * i)
+        rows.append({"record_key": f"crm:contacts:{i}", "first_name_key": "evgeniy", "last_name_key": last,
+                     "birth_date": born, "city_key": "moskva"})
+        rows.append({"record_key": f"loyalty:members:{i}", "first_name_key": "evgenii", "last_name_key": last,
+                     "birth_date": born, "city_key": "moskva"})
+    con = duckdb.connect()
+    load_records(con, _records(rows))
+    prior = scoring_linker(con)._settings_obj._probability_two_random_records_match
+    assert prior * (len(rows) - 1) >= MIN_MATCHES_PER_RECORD * 0.999
+    linked = {r["record_key"]: r["cluster_id"] for r in link_records(_records(rows), threshold=0.9).to_pylist()}
+    together = sum(linked[f"crm:contacts:{i}"] == linked[f"loyalty:members:{i}"] for i in range(300))
+    assert together == 300
+    assert len(set(linked.values())) == 300
