@@ -46,6 +46,14 @@ first_name_aliases as (
     group by 1
 ),
 
+city_aliases as (
+    select
+        {{ city_key('alias') }} as alias_key,
+        min({{ city_key('canonical') }}) as canonical_key
+    from {{ ref('city_aliases') }}
+    group by 1
+),
+
 unioned as (
     select
         {{ record_key('crm', 'contacts', 'contact_id') }} as record_key,
@@ -224,9 +232,11 @@ normalised as (
         {{ email_key('email') }} as email_key,
         {{ phone_key('phone', 'country') }} as phone_key,
         {{ postcode_key('postcode') }} as postcode_key,
-        {{ city_key('city') }} as city_key,
+        -- one name per city: Moscow / Москва / Мск are all moskva (city_aliases seed)
+        coalesce(city_aliases.canonical_key, {{ city_key('name_parts.city') }}) as city_key,
         {{ street_key("concat_ws(' ', street, street2)") }} as street_key
     from name_parts
+    left join city_aliases on city_aliases.alias_key = {{ city_key('name_parts.city') }}
 ),
 
 with_variants as (
