@@ -127,6 +127,9 @@ def test_erasure_removes_the_person_everywhere_and_a_later_export_cannot_bring_t
         assert _raw_rows_with(con, "phone", phone) == 0
         assert con.execute("select count(*) from int_identity_records where email_key = ? or phone_key = ?",
                            [suppression.canonical_email(email), phone]).fetchall()[0][0] == 0
+        # the parsed-phone cache, kept between runs, forgets the number too
+        assert con.execute("select count(*) from int_phone_numbers where phone_key = ?", [phone]
+                           ).fetchall()[0][0] == 0
         entries = con.execute("select identifier_kind, identifier_hash, request_id from raw._suppression_list"
                               ).fetchall()
     assert ("email", suppression.identifier_hash("email", suppression.canonical_email(email)), "ticket-1") in entries

@@ -60,6 +60,13 @@ def test_ids_survive_a_merge_and_retired_ids_are_traceable(tmp_path):
     second, second_scored = _ids(warehouse), _scored(warehouse)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         records = con.execute("select count(*) from int_identity_records").fetchall()[0][0]
+        # phone texts are parsed once and kept: run 2 parsed the new channels' numbers too
+        unparsed = con.execute("""select count(*) from int_identity_records as r
+                                  left join int_phone_numbers as n on n.phone = r.phone
+                                  where r.phone is not null and n.phone is null""").fetchall()[0][0]
+        new_channel_phones = con.execute("select count(phone_key) from int_identity_records "
+                                         "where channel in ('pos', 'callcentre', 'messenger')").fetchall()[0][0]
+    assert unparsed == 0 and new_channel_phones > 0
     # incremental scoring: run 1's records keep their run-1 scores, only the newcomers are scored
     assert first_scored <= second_scored
     assert len(second_scored) == records and len({at for _, at in second_scored}) == 2

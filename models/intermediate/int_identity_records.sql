@@ -6,36 +6,13 @@
 
 with
 
-crm_contacts as (
-    select * from {{ ref('stg_crm__contacts') }}
+sources as (
+    select * from {{ ref('int_identity_sources') }}
 ),
 
-loyalty_members as (
-    select * from {{ ref('stg_loyalty__members') }}
-),
-
-webshop_accounts as (
-    select * from {{ ref('stg_webshop__accounts') }}
-),
-
-webshop_orders as (
-    select * from {{ ref('stg_webshop__orders') }}
-),
-
-pos_receipts as (
-    select * from {{ ref('stg_pos__receipts') }}
-),
-
-callcentre_calls as (
-    select * from {{ ref('stg_callcentre__calls') }}
-),
-
-messenger_conversations as (
-    select * from {{ ref('stg_messenger__conversations') }}
-),
-
-web_browsers as (
-    select * from {{ ref('int_web_browsers') }}
+phone_numbers as (
+    select phone as number_text, country as number_country, phone_key as parsed_phone_key
+    from {{ ref('int_phone_numbers') }}
 ),
 
 first_name_aliases as (
@@ -54,107 +31,14 @@ city_aliases as (
     group by 1
 ),
 
-unioned as (
-    select
-        {{ record_key('crm', 'contacts', 'contact_id') }} as record_key,
-        'crm' as channel, 'contacts' as entity, contact_id as source_record_id,
-        first_name, last_name, null::string as full_name, email, phone, birth_date,
-        street, street2, city, postcode, region, country,
-        updated_at as first_seen_at, updated_at as last_seen_at,
-        null::string as handle
-    from crm_contacts
-
-    union all
-
-    select
-        {{ record_key('loyalty', 'members', 'member_id') }},
-        'loyalty', 'members', member_id,
-        first_name, last_name, null, email, phone, birth_date,
-        street, street2, city, postcode, region, country,
-        enrolled_at, enrolled_at, null
-    from loyalty_members
-
-    union all
-
-    select
-        {{ record_key('webshop', 'accounts', 'account_id') }},
-        'webshop', 'accounts', account_id,
-        first_name, last_name, null, email, phone, birth_date,
-        street, street2, city, postcode, region, country,
-        created_at, coalesce(last_login_at, created_at), null
-    from webshop_accounts
-
-    union all
-
-    select
-        {{ record_key('webshop', 'orders', 'order_id') }},
-        'webshop', 'orders', order_id,
-        first_name, last_name, null, email, phone, null::date,
-        shipping_street, shipping_street2, shipping_city, shipping_postcode, shipping_region,
-        shipping_country,
-        ordered_at, ordered_at, null
-    from webshop_orders
-    -- guest checkouts, and orders whose account was never exported
-    where account_id is null
-        or account_id not in (select account_id from webshop_accounts)
-
-    union all
-
-    select
-        {{ record_key('pos', 'receipts', 'receipt_id') }},
-        'pos', 'receipts', receipt_id,
-        null, null, null, null, phone, null,
-        null, null, null, null, null, null,
-        purchased_at, purchased_at, null
-    from pos_receipts
-    -- a typed phone identifies the buyer unless a known loyalty card already does
-    where phone is not null
-        and (
-            card_id is null
-            or card_id not in (select card_id from loyalty_members where card_id is not null)
-        )
-
-    union all
-
-    select
-        {{ record_key('callcentre', 'calls', 'call_id') }},
-        'callcentre', 'calls', call_id,
-        null, null, caller_name, null, phone, null,
-        null, null, null, null, null, null,
-        started_at, started_at, null
-    from callcentre_calls
-
-    union all
-
-    select
-        {{ record_key('messenger', 'conversations', 'conversation_id') }},
-        'messenger', 'conversations', conversation_id,
-        null, null, display_name, null, phone, null,
-        null, null, null, null, null, null,
-        started_at, coalesce(last_message_at, started_at), handle
-    from messenger_conversations
-
-    union all
-
-    select
-        {{ record_key('web', 'browsers', 'anonymous_id') }},
-        'web', 'browsers', anonymous_id,
-        null, null, form_name, form_email, null, null,
-        null, null, null, null, null, null,
-        first_seen_at, last_seen_at, null
-    from web_browsers
-    -- a browser says who someone is when it logged in or sent a feedback form
-    where logged_in_account_id is not null or form_email is not null or form_name is not null
-),
-
 name_roles as (
     -- how often each word is written as a first and as a last name in the channels with
     -- separate name fields: 'marina' is a first name though it ends like 'Karina' the surname
     select word, count(*) filter (where role = 'first') as as_first, count(*) filter (where role = 'last') as as_last
     from (
-        select {{ name_key('first_name') }} as word, 'first' as role from unioned where first_name is not null
+        select {{ name_key('first_name') }} as word, 'first' as role from sources where first_name is not null
         union all
-        select {{ name_key('last_name') }}, 'last' from unioned where last_name is not null
+        select {{ name_key('last_name') }}, 'last' from sources where last_name is not null
     )
     where word is not null and not contains(word, ' ')
     group by 1
@@ -179,7 +63,7 @@ titled as (
             "trim(regexp_replace(" ~ name_key('full_name') ~ ", '^((" ~ titles ~ ") )+', ''))",
             "' '"
         ) }} as full_name_tokens
-    from unioned
+    from sources
 ),
 
 name_parts as (
@@ -230,13 +114,16 @@ normalised as (
         coalesce({{ name_key('first_name') }}, nullif(parsed_first_name, '')) as first_name_key,
         coalesce({{ name_key('last_name') }}, nullif(parsed_last_name, '')) as last_name_key,
         {{ email_key('email') }} as email_key,
-        {{ phone_key('phone', 'country') }} as phone_key,
+        phone_numbers.parsed_phone_key as phone_key,
         {{ postcode_key('postcode') }} as postcode_key,
         -- one name per city: Moscow / Москва / Мск are all moskva (city_aliases seed)
         coalesce(city_aliases.canonical_key, {{ city_key('name_parts.city') }}) as city_key,
         {{ street_key("concat_ws(' ', street, street2)") }} as street_key
     from name_parts
     left join city_aliases on city_aliases.alias_key = {{ city_key('name_parts.city') }}
+    left join phone_numbers
+        on phone_numbers.number_text = name_parts.phone
+        and coalesce(phone_numbers.number_country, '') = coalesce(name_parts.country, '')
 ),
 
 with_variants as (

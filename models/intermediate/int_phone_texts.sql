@@ -10,6 +10,10 @@ texts as (
     select phone from {{ ref('stg_sms__messages') }} where phone is not null
 ),
 
+parsed as (
+    select phone, phone_key from {{ ref('int_phone_numbers') }} where country is null
+),
+
 known as (
     select phone, min(phone_key) as phone_key
     from {{ ref('int_identity_records') }}
@@ -20,8 +24,9 @@ known as (
 final as (
     select
         texts.phone,
-        coalesce({{ phone_key('texts.phone', 'null') }}, known.phone_key) as phone_key
+        coalesce(parsed.phone_key, known.phone_key) as phone_key
     from texts
+    left join parsed on texts.phone = parsed.phone
     left join known on texts.phone = known.phone
 )
 
