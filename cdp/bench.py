@@ -43,6 +43,8 @@ def _run(name: str, command: list[str], env: dict[str, str]) -> dict:
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         raise SystemExit(f"stage {name} failed ({code}):\n{output[-3000:]}")
+    # progress for long runs (the table comes at the end): stderr, so stdout stays the table
+    print(f"{name}: {wall:.1f} s, peak RSS {usage.ru_maxrss / 1024:.0f} MiB", file=sys.stderr, flush=True)
     return {"stage": name, "wall_seconds": round(wall, 2), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
             "_output": output}
 

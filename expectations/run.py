@@ -19,6 +19,7 @@ import duckdb
 import great_expectations as gx
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
+from expectations.passes import record_pass
 from expectations.suites import SUITES, Spec, Suite
 
 
@@ -57,6 +58,8 @@ def validate(con: duckdb.DuckDBPyConnection, suite: Suite, table: str | None = N
     )
     result = definition.run(batch_parameters={"dataframe": frame}, result_format="SUMMARY")
     failed = [_describe_failure(r) for r in result.results if not r.success]
+    if result.success and table is None and expectations is suite.expectations:
+        record_pass(con, suite)
     return SuiteOutcome(suite.name, bool(result.success), len(result.results), failed, len(frame), result)
 
 
