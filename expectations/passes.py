@@ -6,6 +6,8 @@ A pass is recorded beside the warehouse file (``<warehouse>.passes/<suite>.json`
 fingerprint of exactly what the suite read: its expectations, the row count and a hash of
 every row of its query. Publishing re-validates unless the fingerprint still matches, so
 a mart changed after its checks (or checked by other expectations) is validated again.
+For a raw table, which only grows by whole batches, the record also lists the load
+batches the suite passed on, so the Dagster asset checks validate only new batches.
 The record holds counts and hashes only, no values.
 """
 
@@ -27,28 +29,45 @@ def fingerprint(con: duckdb.DuckDBPyConnection, suite: Suite) -> str:
     return hashlib.sha256(f"{suite.name}|{expectations}|{rows}|{digest}".encode()).hexdigest()
 
 
-def record_pass(con: duckdb.DuckDBPyConnection, suite: Suite) -> None:
+def record_pass(con: duckdb.DuckDBPyConnection, suite: Suite, skipped_batches: frozenset[str] = frozenset()) -> None:
+    """The suite passed on its query's rows (those of batches other than ``skipped_batches``,
+    which passed before): remember the fingerprint, and for raw suites every batch covered."""
     folder = _folder(con)
     if folder is None:
         return
+    record = {"suite": suite.name, "fingerprint": fingerprint(con, suite)}
+    if suite.batch_column:
+        checked = {row[0] for row in con.execute(
+            f'select distinct "{suite.batch_column}" from {suite.table}{suite.batch_filter(skipped_batches)}'
+        ).fetchall()}
+        record["batches"] = sorted(checked | skipped_batches)
     folder.mkdir(exist_ok=True)
     path = folder / f"{suite.name}.json"
     partial = path.with_name(f".{path.name}.{os.getpid()}")
-    partial.write_text(json.dumps({"suite": suite.name, "fingerprint": fingerprint(con, suite)}), encoding="utf-8")
+    partial.write_text(json.dumps(record), encoding="utf-8")
     os.replace(partial, path)
 
 
 def passed_unchanged(con: duckdb.DuckDBPyConnection, suite: Suite) -> bool:
     """True when the suite passed on exactly the rows it would read now."""
+    recorded = _recorded(con, suite)
+    return bool(recorded) and recorded.get("fingerprint") == fingerprint(con, suite)
+
+
+def passed_batches(con: duckdb.DuckDBPyConnection, suite: Suite) -> frozenset[str]:
+    """Load batches of a raw table that passed the whole suite before (append-only: they stay passed)."""
+    return frozenset(_recorded(con, suite).get("batches", []))
+
+
+def _recorded(con: duckdb.DuckDBPyConnection, suite: Suite) -> dict:
     folder = _folder(con)
     path = folder / f"{suite.name}.json" if folder else None
     if path is None or not path.exists():
-        return False
+        return {}
     try:
-        recorded = json.loads(path.read_text(encoding="utf-8"))["fingerprint"]
-    except (ValueError, KeyError):
-        return False
-    return recorded == fingerprint(con, suite)
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return {}
 
 
 def _folder(con: duckdb.DuckDBPyConnection) -> Path | None:

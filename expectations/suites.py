@@ -6,8 +6,9 @@ Only the columns a suite needs are read, to keep large tables out of memory.
 * ``raw_<channel>_<entity>``, one per contract entity, built from the contract: the
   schema, required ids, and the rates of parseable dates and timestamps, plausible amounts
   and valid e-mails and phones. The loader runs the value checks on every batch before it
-  lands (a failing batch is quarantined with the failed checks as reason); the whole
-  tables are checked again as (non-blocking) Dagster asset checks.
+  lands (a failing batch is quarantined with the failed checks as reason); the (non-blocking)
+  Dagster asset checks run the whole suite on the batches no earlier pass covered, and
+  `cdp check` on the whole tables.
 * ``mart_*`` guard the published marts: one row per customer, the crosswalk covers every
   identity record exactly once, no orphan purchases, revenue reconciles. A failure stops
   publishing.
@@ -60,13 +61,22 @@ class Suite:
     description: str = ""
     derived: dict[str, str] = field(default_factory=dict)  # column name -> SQL expression over the table
     sql: str = ""  # a whole query instead of columns of ``table`` (checks across tables)
+    batch_column: str = ""  # raw tables: the load batch of each row, so new batches can be checked alone
 
-    def query(self, table: str | None = None, expectations: list[Spec] | None = None) -> str:
+    def query(self, table: str | None = None, expectations: list[Spec] | None = None,
+              skip_batches: frozenset[str] = frozenset()) -> str:
         if self.sql:
             return self.sql
         columns = sorted({c for e in (expectations or self.expectations) for c in e.columns})
         select = ", ".join(f'{self.derived[c]} as "{c}"' if c in self.derived else f'"{c}"' for c in columns)
-        return f"select {select or '*'} from {table or self.table}"
+        return f"select {select or '*'} from {table or self.table}" + self.batch_filter(skip_batches)
+
+    def batch_filter(self, skip_batches: frozenset[str]) -> str:
+        """SQL: rows of batches other than ``skip_batches`` (content hashes, so safe to inline)."""
+        if not skip_batches:
+            return ""
+        listed = ", ".join(f"'{b}'" for b in sorted(skip_batches) if all(c in "0123456789abcdef" for c in b))
+        return f' where "{self.batch_column}" not in ({listed})' if listed else ""
 
     def value_checks(self, present: set[str]) -> list[Spec]:
         """The per-row value expectations on columns in ``present`` (what the loader checks per batch)."""
@@ -111,6 +121,7 @@ def raw_suite(entity: Entity) -> Suite:
                     "points parseable at the expected rates.",
         expectations=specs,
         derived=derived,
+        batch_column="_batch_id",
     )
 
 

@@ -212,3 +212,24 @@ def test_parquet_with_wrong_types_loads_as_text(tmp_path):
     assert _rows(tmp_path, "select contact_id, birth_date, tags from raw.crm__contacts order by 1") == [
         ("101", "1980-01-02", "[vip, b2b]"), ("103", None, None)]
     assert _rows(tmp_path, "select row_number, column_name from raw._rejected_rows") == [(2, "contact_id")]
+
+
+def test_raw_asset_checks_read_only_batches_no_earlier_pass_covered(tmp_path):
+    from expectations.run import validate
+    from expectations.suites import SUITES
+
+    suite = SUITES["raw_crm_contacts"]
+    _load(tmp_path, {"crm/contacts/a.csv": HEADER + "".join(f"C{i},Ana,Pop,,1980-01-02\n" for i in range(40))})
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        first = validate(con, suite, new_batches_only=True)
+        again = validate(con, suite, new_batches_only=True)
+        # rows that slipped past the gate (an older loader, a hand insert) in a batch of their own
+        con.execute("insert into raw.crm__contacts (contact_id, _batch_id, _source_file, _row_number, _loaded_at) "
+                    "select null, 'ffff', 'crm/contacts/b.csv', range, now() from range(5)")
+        late = validate(con, suite, new_batches_only=True)
+        whole = validate(con, suite)
+    assert (first.success, first.rows) == (True, 40)
+    assert (again.success, again.rows, again.describe()) == (True, 0, "raw_crm_contacts: passed (no new batches)")
+    assert (late.success, late.rows) == (False, 5)  # only the new batch was read, and it fails
+    assert late.failed == ["expect_column_values_to_not_be_null(contact_id): 5 unexpected (100.00%)"]
+    assert (whole.success, whole.rows) == (False, 45)
