@@ -16,9 +16,11 @@ the warehouse holds about them:
 ``erase`` deletes those raw rows (and rejected rows that carry their identifiers), adds the
 salted hashes of the identifiers to the suppression list so a later export cannot bring
 them back, and deletes their rows from every other table keyed by customer_id or
-record_key (the incremental customer-id log, dbt snapshots). Every model, staging included,
-is rebuilt from raw, so rebuilding (``dbt build``) and publishing again finishes the job;
-``rebuild_and_publish`` does that. ``subject_access`` writes it all as one JSON document.
+record_key (the incremental customer-id log, dbt snapshots). Staging is incremental (it
+restages only records that new batches touch), so it is rebuilt from raw in full; every
+other model is rebuilt from staging by ``dbt build``, and publishing again finishes the
+job (the parsed-phone cache drops texts no export carries any more on every run);
+``rebuild_and_publish`` does all that. ``subject_access`` writes it all as one JSON document.
 
 Logs and return values carry counts and hashes, never the person's values.
 """
@@ -270,10 +272,12 @@ def rebuild_and_publish(warehouse: Path, project_dir: Path | None = None) -> Non
     project_dir = project_dir or Path(__file__).resolve().parent.parent
     env = dict(os.environ, CDP_WAREHOUSE=str(warehouse), DBT_PROFILES_DIR=str(project_dir))
     dbt = str(Path(sys.executable).parent / "dbt")
-    completed = subprocess.run([dbt, "build", "--quiet"], cwd=project_dir, env=env, capture_output=True, text=True)
-    if completed.returncode != 0:
-        raise RuntimeError(f"dbt build after erasure failed (exit {completed.returncode}); "
-                           "raw is already erased, re-run `dbt build` and `cdp publish`")
+    for args in (["run", "--full-refresh", "--select", "path:models/staging"], ["build"]):
+        completed = subprocess.run([dbt, *args, "--quiet"], cwd=project_dir, env=env, capture_output=True, text=True)
+        if completed.returncode != 0:
+            raise RuntimeError(f"dbt {args[0]} after erasure failed (exit {completed.returncode}); raw is already "
+                               "erased, re-run `dbt run --full-refresh --select path:models/staging`, `dbt build` "
+                               "and `cdp publish`")
     publish(warehouse, published_path())
 
 

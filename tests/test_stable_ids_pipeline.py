@@ -32,6 +32,14 @@ def _scored(warehouse: Path) -> set[tuple[str, object]]:
                                "where record_key_l = record_key_r").fetchall())
 
 
+def _staging(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every staging table's rows, sorted."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = [r[0] for r in con.execute("select table_name from duckdb_tables() "
+                                            "where table_name like 'stg_%' order by 1").fetchall()]
+        return {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr) for t in tables}
+
+
 def _same_customer_pairs(warehouse: Path) -> set[tuple[str, str]]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return set(con.execute("""
@@ -51,9 +59,15 @@ def test_ids_survive_a_merge_and_retired_ids_are_traceable(tmp_path):
     _build(warehouse, tmp_path)
     first, first_scored = _ids(warehouse), _scored(warehouse)
 
-    # run 2: every other channel arrives; its records join and merge existing customers
+    # run 2: every other channel arrives; its records join and merge existing customers, and
+    # the CRM sends a newer version of one contact
     shutil.rmtree(landing)
     shutil.copytree(everything, landing)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        contact_id = con.execute("select min(contact_id) from stg_crm__contacts").fetchall()[0][0]
+    (landing / "crm/contacts/update.csv").write_text(
+        f"contact_id,first_name,last_name,updated_at\n{contact_id},Renamed,Person,2099-01-01T00:00:00\n",
+        encoding="utf-8")
     with duckdb.connect(str(warehouse)) as con:
         load_landing(con, landing, tmp_path / "q")
     _build(warehouse, tmp_path)
@@ -68,8 +82,18 @@ def test_ids_survive_a_merge_and_retired_ids_are_traceable(tmp_path):
                                          "where channel in ('pos', 'callcentre', 'messenger')").fetchall()[0][0]
     assert unparsed == 0 and new_channel_phones > 0
     # incremental scoring: run 1's records keep their run-1 scores, only the newcomers are scored
-    assert first_scored <= second_scored
+    # (the updated contact changed, so it was scored again)
+    assert {scored for scored in first_scored if scored[0] != f"crm:contacts:{contact_id}"} <= second_scored
     assert len(second_scored) == records and len({at for _, at in second_scored}) == 2
+
+    # staging restaged only the records run 2's batches touched, and holds what a full build holds
+    restaged = tmp_path / "restaged.duckdb"
+    shutil.copy(warehouse, restaged)
+    _build(restaged, tmp_path, "--full-refresh", "--select", "path:models/staging")
+    assert _staging(warehouse) == _staging(restaged)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select first_name, last_name from stg_crm__contacts where contact_id = ?",
+                           [contact_id]).fetchall() == [("Renamed", "Person")]
 
     # a full re-match of the same file gives (nearly) the same customers
     rematched = tmp_path / "rematch.duckdb"

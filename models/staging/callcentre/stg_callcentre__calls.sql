@@ -1,8 +1,10 @@
+{{ config(unique_key='call_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('callcentre', 'calls') }}
+    {{ rows_to_stage(source('callcentre', 'calls'), clean_text('call_id')) }}
 
 ),
 

@@ -1,8 +1,10 @@
+{{ config(unique_key='consent_event_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('consent', 'events') }}
+    {{ rows_to_stage(source('consent', 'events'), clean_text('consent_event_id')) }}
 
 ),
 

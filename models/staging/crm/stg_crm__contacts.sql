@@ -1,8 +1,10 @@
+{{ config(unique_key='contact_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('crm', 'contacts') }}
+    {{ rows_to_stage(source('crm', 'contacts'), clean_text('contact_id')) }}
 
 ),
 

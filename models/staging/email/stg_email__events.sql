@@ -1,8 +1,10 @@
+{{ config(unique_key='event_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('email', 'events') }}
+    {{ rows_to_stage(source('email', 'events'), clean_text('event_id')) }}
 
 ),
 

@@ -1,8 +1,10 @@
+{{ config(unique_key='member_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('loyalty', 'members') }}
+    {{ rows_to_stage(source('loyalty', 'members'), clean_text('member_id')) }}
 
 ),
 

@@ -1,8 +1,10 @@
+{{ config(unique_key='transaction_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('loyalty', 'point_transactions') }}
+    {{ rows_to_stage(source('loyalty', 'point_transactions'), clean_text('transaction_id')) }}
 
 ),
 

@@ -1,8 +1,10 @@
+{{ config(unique_key='conversation_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('messenger', 'conversations') }}
+    {{ rows_to_stage(source('messenger', 'conversations'), clean_text('conversation_id')) }}
 
 ),
 

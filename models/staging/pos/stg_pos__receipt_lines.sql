@@ -1,8 +1,10 @@
+{{ config(unique_key='receipt_line_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('pos', 'receipt_lines') }}
+    {{ rows_to_stage(source('pos', 'receipt_lines'), clean_text('receipt_id')) }}
 
 ),
 

@@ -1,8 +1,10 @@
+{{ config(unique_key='receipt_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('pos', 'receipts') }}
+    {{ rows_to_stage(source('pos', 'receipts'), clean_text('receipt_id')) }}
 
 ),
 

@@ -1,8 +1,10 @@
+{{ config(unique_key='message_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('sms', 'messages') }}
+    {{ rows_to_stage(source('sms', 'messages'), clean_text('message_id')) }}
 
 ),
 

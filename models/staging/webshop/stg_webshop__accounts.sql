@@ -1,8 +1,10 @@
+{{ config(unique_key='account_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('webshop', 'accounts') }}
+    {{ rows_to_stage(source('webshop', 'accounts'), clean_text('account_id')) }}
 
 ),
 

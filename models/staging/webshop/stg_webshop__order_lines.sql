@@ -1,8 +1,10 @@
+{{ config(unique_key='order_line_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('webshop', 'order_lines') }}
+    {{ rows_to_stage(source('webshop', 'order_lines'), clean_text('order_id')) }}
 
 ),
 

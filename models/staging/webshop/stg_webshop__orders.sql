@@ -1,8 +1,10 @@
+{{ config(unique_key='order_id') }}
+
 with
 
 source as (
 
-    select * from {{ source('webshop', 'orders') }}
+    {{ rows_to_stage(source('webshop', 'orders'), clean_text('order_id')) }}
 
 ),
 
