@@ -19,6 +19,7 @@ A thin record can therefore join a customer but never merge two.
 from __future__ import annotations
 
 import duckdb
+import pyarrow as pa
 from splink import DuckDBAPI
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
@@ -151,8 +152,10 @@ def _without_weak_bridges(con: duckdb.DuckDBPyConnection, edges: str, named: str
     cut = weak_bridges(links)
     if not cut:
         return named
-    con.execute(f"create or replace table _weak_bridges ({left} varchar, {right} varchar)")
-    con.executemany("insert into _weak_bridges values (?, ?)", cut)
+    con.register("weak_bridges_input", pa.table({left: [a for a, _ in cut], right: [b for _, b in cut]},
+                                                schema=pa.schema([(left, pa.string()), (right, pa.string())])))
+    con.execute("create or replace table _weak_bridges as select * from weak_bridges_input")
+    con.unregister("weak_bridges_input")
     return _components(
         con,
         nodes=f"select {UNIQUE_ID} from {named}",
