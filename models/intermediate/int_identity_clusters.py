@@ -16,9 +16,11 @@ def model(dbt, session):
     from matching import DEFAULT_THRESHOLD
     from matching.overrides import with_deterministic_links
     from matching.predict import cluster_scored_pairs
+    from matching.settings import INPUT_COLUMNS
 
     threshold = float(dbt.config.get("match_threshold") or DEFAULT_THRESHOLD)
-    records = dbt.ref("int_identity_records").to_arrow_table()
+    # only what matching reads: at ten million records every column of the file does not fit
+    records = dbt.ref("int_identity_records").project(", ".join(INPUT_COLUMNS)).to_arrow_table()
     pairs = dbt.ref("int_scored_pairs").filter("record_key_l <> record_key_r").to_arrow_table()
     overrides = with_deterministic_links(dbt.ref("match_overrides").to_arrow_table(),
                                          dbt.ref("int_identity_links").to_arrow_table())

@@ -17,8 +17,10 @@ def model(dbt, session):
     import pyarrow as pa
 
     from matching.incremental import model_version, score_all, score_new
+    from matching.settings import INPUT_COLUMNS
 
-    records = dbt.ref("int_identity_records").to_arrow_table()
+    # only what matching reads: at ten million records every column of the file does not fit
+    records = dbt.ref("int_identity_records").project(", ".join(INPUT_COLUMNS)).to_arrow_table()
     version = model_version()
     update = None
     if dbt.is_incremental:
