@@ -1,27 +1,34 @@
-"""Multi-threaded readers for the common case: a well-formed CSV or JSONL batch.
+"""Streaming multi-threaded readers for the common case: a well-formed CSV or JSONL batch.
 
 The Python readers of ``cdp.ingest`` set every broken row aside with its own row number,
-but parse about 50,000 rows a second: a million-person web-event export took a minute.
-Most batches have nothing wrong with them, so Arrow's C++ readers try first and the
-result is used only when it is exactly what the Python reader would produce:
+but parse about 50,000 rows a second and hold the whole file (bytes, text and columns) in
+memory: a ten-million-record web-event export (4.8 GB) took 22 GiB. Most batches have
+nothing wrong with them, so Arrow's C++ readers try first, streaming the file in blocks
+straight into DuckDB, and the result is used only when it is exactly what the Python
+reader would produce:
 
+* one pass (``scan``) first checks that the file is UTF-8 and counts its quotes and lines;
 * CSV: every row has the header's width (Arrow raises otherwise), quotes pair up (an odd
   number means one is never closed), values are text, empty values are NULL. Row numbers
   are 1..n, as blank lines are skipped by both readers.
 * JSONL: every line is a JSON object (Arrow raises otherwise), the contract's columns hold
-  strings (an explicit schema; a number there raises), other keys came out as text, whole
-  numbers or booleans (their JSON text is the same), and there are no blank lines (so the
-  n-th row is line n).
+  strings (an explicit schema; a number there raises), other keys come out as text, whole
+  numbers or booleans (their JSON text is the same) and all occur in the first block (a
+  key first seen later raises), and there are no blank lines (the row count equals the
+  line count, checked by the caller once the rows are read).
 
-Anything else returns None and the Python reader takes over, with its row-level reporting.
-One known difference: Arrow reads a stray character after a closing quote (`"Ana"x`) as
-part of the value where Python's strict reader rejects the row; the value loads either way.
+When a check fails the caller drops what was read and the Python reader takes over, with
+its row-level reporting. One known difference: Arrow reads a stray character after a
+closing quote (`"Ana"x`) as part of the value where Python's strict reader rejects the row;
+the value loads either way.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import codecs
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
@@ -29,54 +36,82 @@ import pyarrow.json as pa_json
 
 # Arrow's default 1 MiB blocks split a 10 MB free-text field badly; large blocks also read faster.
 BLOCK_BYTES = 16 << 20
+ROW_NUMBER = "_row_number"
 _TEXT_TYPES = (pa.string(), pa.large_string(), pa.null())
 _TEXT_AS_JSON = (pa.int64(), pa.bool_())  # str() of these equals their JSON text
+_BOM = b"\xef\xbb\xbf"
 
 
-def read_csv(text: str, utf8: bytes, delimiter: str) -> tuple[list[str], list[pa.ChunkedArray]] | None:
-    """Header and text columns of a well-formed CSV (``text`` and the same as UTF-8 bytes), or
-    None to fall back to the Python reader."""
-    header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), None)
-    if not header or len(set(header)) != len(header) or any(not h.strip() for h in header):
-        return None  # the Python reader names the problem
-    if utf8.count(b'"') % 2:
-        return None  # a quote never closed: Arrow would read to the end of the file as one value
+@dataclass(frozen=True)
+class Scan:
+    """What one pass over a file's (decompressed) bytes tells before Arrow reads it."""
+
+    head: bytes  # the first block, for the header row and the delimiter
+    quotes: int
+    lines: int  # a last line without a newline counts
+    bom: bool
+
+
+def scan(path: Path) -> Scan | None:
+    """Quotes and lines of a UTF-8 file, or None when it is not UTF-8 (the Python reader
+    recognises Windows-1251 and transcodes it) or empty."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    head, quotes, newlines, last = b"", 0, 0, b""
     try:
-        table = pa_csv.read_csv(
-            io.BytesIO(utf8),
-            read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1, block_size=BLOCK_BYTES),
-            parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
-                                              escape_char=False, newlines_in_values=True),
-            convert_options=pa_csv.ConvertOptions(column_types={h: pa.string() for h in header},
-                                                  strings_can_be_null=True, null_values=[""]),
-        )
-    except (pa.ArrowInvalid, pa.ArrowException):
+        with pa.input_stream(str(path), compression="detect") as stream:
+            while chunk := stream.read(BLOCK_BYTES):
+                head = head or chunk
+                quotes += chunk.count(b'"')
+                newlines += chunk.count(b"\n")
+                decoder.decode(chunk)
+                last = chunk[-1:]
+            decoder.decode(b"", final=True)
+    except (UnicodeDecodeError, pa.ArrowException, OSError):
         return None
-    return header, list(table.columns)
+    if not head.strip():
+        return None
+    return Scan(head, quotes, newlines + (last != b"\n"), head.startswith(_BOM))
 
 
-def read_jsonl(utf8: bytes, columns: tuple[str, ...]) -> tuple[list[str], list[pa.ChunkedArray]] | None:
-    """Keys and text columns of a well-formed JSONL file (UTF-8 bytes), or None to fall back to
-    the Python reader."""
-    lines = utf8.count(b"\n") + (0 if utf8.endswith(b"\n") else 1)
+def open_csv(path: Path, header: list[str], delimiter: str) -> pa.RecordBatchReader:
+    """Text columns named ``header`` plus _row_number (1..n), read block by block; a row of
+    the wrong width raises while reading."""
+    reader = pa_csv.open_csv(
+        pa.input_stream(str(path), compression="detect"),
+        read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1, block_size=BLOCK_BYTES),
+        parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                                          escape_char=False, newlines_in_values=True),
+        convert_options=pa_csv.ConvertOptions(column_types={h: pa.string() for h in header},
+                                              strings_can_be_null=True, null_values=[""]),
+    )
+    return _numbered(reader, header)
+
+
+def open_jsonl(path: Path, columns: tuple[str, ...]) -> tuple[list[str], pa.RecordBatchReader] | None:
+    """Keys (as found in the first block) and their text columns plus _row_number, or None
+    when a key holds something whose JSON text Arrow does not keep (a float, an object)."""
     schema = pa.schema([(c, pa.string()) for c in columns])
-    try:
-        table = pa_json.read_json(
-            io.BytesIO(utf8),
-            read_options=pa_json.ReadOptions(block_size=BLOCK_BYTES),
-            parse_options=pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer"),
-        )
-    except (pa.ArrowInvalid, pa.ArrowException):
+    reader = pa_json.open_json(
+        pa.input_stream(str(path), compression="detect"),
+        read_options=pa_json.ReadOptions(block_size=BLOCK_BYTES),
+        parse_options=pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer"),
+    )
+    if reader.schema.names == [] or any(f.type not in _TEXT_TYPES + _TEXT_AS_JSON for f in reader.schema):
         return None
-    if (table.num_rows != lines or table.num_columns == 0
-            or any(f.type not in _TEXT_TYPES + _TEXT_AS_JSON for f in table.schema)):
-        return None
-    # the Python reader's header holds only keys that occur; Arrow adds the schema's absent ones as null
-    present = [name for name, column in zip(table.column_names, table.columns, strict=True)
-               if name not in columns or column.null_count < len(column) or _key_occurs(utf8, name)]
-    return present, [table.column(name).cast(pa.string()) for name in present]
+    return reader.schema.names, _numbered(reader, reader.schema.names)
 
 
-def _key_occurs(utf8: bytes, key: str) -> bool:
-    """Whether a contract column appears as a key at all (a column of nulls is still a column)."""
-    return f'"{key}"'.encode() in utf8
+def _numbered(reader: pa.RecordBatchReader, names: list[str]) -> pa.RecordBatchReader:
+    """The reader's batches as text columns called ``names``, with a running _row_number."""
+    schema = pa.schema([(name, pa.string()) for name in names] + [(ROW_NUMBER, pa.int64())])
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        start = 1
+        for batch in reader:
+            rows = batch.num_rows
+            yield pa.RecordBatch.from_arrays(
+                [column.cast(pa.string()) for column in batch.columns]
+                + [pa.array(range(start, start + rows), pa.int64())], schema=schema)
+            start += rows
+
+    return pa.RecordBatchReader.from_batches(schema, batches())

@@ -78,7 +78,7 @@ class ParsedFile:
     """A text file read into columns, plus the rows that could not be read."""
 
     header: list[str]
-    columns: list[list[str | None]] | list[pa.ChunkedArray]  # Arrow when cdp.fast_read read it
+    columns: list[list[str | None]]
     row_numbers: list[int]
     bad_rows: list[tuple[int, str, str, str]]  # (row number, column, reason, record as JSON)
     note: str | None = None
@@ -192,13 +192,17 @@ def load_file(con: duckdb.DuckDBPyConnection, landing_file: LandingFile, landing
         log.info("%s: duplicate batch, nothing loaded (%s)", rel, reason)
         return LoadResult(entity.key, rel, "duplicate", reason=reason)
 
-    con.execute("begin transaction")
     try:
-        loaded, rejected, suppressed, note = _load_batch(con, entity, path, rel, file_hash)
-        _record(con, file_hash, rel, entity, path, "loaded", loaded, rejected, note, None, suppressed)
-        con.execute("commit")
+        staged = _stage(con, entity, path, rel)  # outside the transaction: a failed stream is dropped and re-read
+        con.execute("begin transaction")
+        try:
+            loaded, rejected, suppressed = _load_batch(con, entity, rel, file_hash, staged)
+            _record(con, file_hash, rel, entity, path, "loaded", loaded, rejected, staged.note, None, suppressed)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
     except (BatchRejected, duckdb.Error, UnicodeDecodeError, ValueError, OSError, csv.Error) as exc:
-        con.execute("rollback")
         reason = _reason(exc, rel)
         target = _quarantine(path, rel, file_hash, reason, quarantine)
         _record(con, file_hash, rel, entity, path, "quarantined", 0, 0, reason, str(target))
@@ -206,43 +210,132 @@ def load_file(con: duckdb.DuckDBPyConnection, landing_file: LandingFile, landing
         return LoadResult(entity.key, rel, "quarantined", reason=reason)
     finally:
         con.execute("drop table if exists _batch")
+    note = staged.note
     log.info("%s: %d rows loaded, %d rows rejected, %d rows suppressed%s", rel, loaded, rejected, suppressed,
              f" ({note})" if note else "")
     return LoadResult(entity.key, rel, "loaded", loaded, rejected, note, suppressed)
 
 
-def _load_batch(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, rel: str,
-                file_hash: str) -> tuple[int, int, int, str | None]:
-    """Stage the file as temp table ``_batch`` and move its rows to raw, rejected or nowhere (suppressed)."""
-    parsed = _parse(path, rel, entity)
-    if parsed is None:  # Parquet: DuckDB reads it; rowids of a fresh table follow the file's row order.
+@dataclass
+class StagedBatch:
+    """The file as temp table ``_batch``: its columns (canonical names) plus _row_number."""
+
+    columns: list[str]
+    bad_rows: list[tuple[int, str, str, str]]  # rows the Python reader could not read
+    note: str | None = None
+
+
+def _stage(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, rel: str) -> StagedBatch:
+    """Read the file into temp table ``_batch``: Parquet by DuckDB, a well-formed CSV or
+    JSONL streamed by Arrow (cdp.fast_read), anything else by the Python readers."""
+    name = path.name.lower()
+    if name.endswith(".parquet"):  # rowids of a fresh table follow the file's row order
         con.execute(f"create or replace temp table _scan as {_parquet_sql(path)}")
         con.execute("create or replace temp table _batch as "
                     "select *, (rowid - min(rowid) over () + 1)::bigint as _row_number from _scan")
         con.execute("drop table _scan")
         columns = [r[0] for r in con.execute("select column_name from (describe _batch)").fetchall()
                    if r[0] != "_row_number"]
-        note, bad_rows = None, []
+        canonical = _canonical(columns, rel)
+        for original, renamed in zip(columns, canonical, strict=True):
+            if original != renamed:
+                con.execute(f"alter table _batch rename column {_ident(original)} to {_ident(renamed)}")
+        return StagedBatch(canonical, [])
+    if not name.endswith((".csv", ".csv.gz", ".jsonl")):
+        raise BatchRejected(f"{rel}: unsupported file type (expected one of {', '.join(FILE_SUFFIXES)})")
+    streamed = _stage_streamed(con, entity, path, name)
+    if streamed is not None:
+        return streamed
+    parsed = _parse(path, rel, name)
+    columns = _canonical(parsed.header, rel)
+    arrays = [pa.array(values, pa.string()) for values in parsed.columns]
+    table = pa.Table.from_arrays([*arrays, pa.array(parsed.row_numbers, pa.int64())],
+                                 names=[*columns, "_row_number"])
+    con.register("_parsed", table)
+    try:
+        con.execute("create or replace temp table _batch as select * from _parsed")
+    finally:
+        con.unregister("_parsed")
+    return StagedBatch(columns, parsed.bad_rows, parsed.note)
+
+
+def _canonical(header: list[str], rel: str) -> list[str]:
+    """Header names trimmed and lower-cased; two that become one reject the file."""
+    canonical = [c.strip().lower() for c in header]
+    if len(set(canonical)) != len(canonical):
+        raise BatchRejected(f"{rel}: header repeats a column name: {sorted(canonical)}")
+    return canonical
+
+
+def _stage_streamed(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, name: str) -> StagedBatch | None:
+    """``_batch`` streamed from a well-formed UTF-8 file by Arrow, or None (nothing staged)
+    when the file needs the Python reader's row-by-row reporting."""
+    scan = fast_read.scan(path)
+    if scan is None or (scan.bom and name.endswith(".jsonl")):
+        return None
+    note = None
+    if name.endswith(".jsonl"):
+        try:  # opening reads the first block
+            opened = fast_read.open_jsonl(path, entity.columns)
+        except pa.ArrowException:
+            return None
+        if opened is None:
+            return None
+        header, batches = opened
     else:
-        columns, note, bad_rows = parsed.header, parsed.note, parsed.bad_rows
-    canonical = {c: c.strip().lower() for c in columns}
-    if len(set(canonical.values())) != len(canonical):
-        raise BatchRejected(f"{rel}: header repeats a column name: {sorted(canonical.values())}")
-    if parsed is not None:
-        arrays = [values if isinstance(values, pa.ChunkedArray) else pa.array(values, pa.string())
-                  for values in parsed.columns]
-        table = pa.Table.from_arrays([*arrays, pa.array(parsed.row_numbers, pa.int64())],
-                                     names=[canonical[c] for c in columns] + ["_row_number"])
-        con.register("_parsed", table)
+        head = scan.head.decode("utf-8-sig", "replace")
+        header = next(csv.reader(io.StringIO(head, newline=""), delimiter=_delimiter(head.split("\n", 1)[0])), None)
+        if (not header or any(not h.strip() for h in header) or len({h.strip().lower() for h in header}) != len(header)
+                or scan.quotes % 2):  # the Python reader names the problem
+            return None
+        delimiter = _delimiter(head.split("\n", 1)[0])
+        if delimiter != ",":
+            note = f"delimiter {delimiter!r} detected"
         try:
-            con.execute("create or replace temp table _batch as select * from _parsed")
-        finally:
-            con.unregister("_parsed")
-    else:
-        for original, name in canonical.items():
-            if original != name:
-                con.execute(f'alter table _batch rename column {_ident(original)} to {_ident(name)}')
-    present = set(canonical.values())
+            batches = fast_read.open_csv(path, header, delimiter)
+        except pa.ArrowException:
+            return None
+    columns = [c.strip().lower() for c in header]
+    con.register("_streamed", batches)
+    try:
+        con.execute("create or replace temp table _batch as select * from _streamed")
+    except (duckdb.Error, pa.ArrowException):
+        con.execute("drop table if exists _batch")
+        return None
+    finally:
+        con.unregister("_streamed")
+    for original, renamed in zip(header, columns, strict=True):
+        if original != renamed:
+            con.execute(f"alter table _batch rename column {_ident(original)} to {_ident(renamed)}")
+    if name.endswith(".jsonl"):
+        columns = _jsonl_columns(con, entity, columns, scan.lines)
+        if columns is None:
+            con.execute("drop table _batch")
+            return None
+    return StagedBatch(columns, [], note)
+
+
+def _jsonl_columns(con: duckdb.DuckDBPyConnection, entity: Entity, columns: list[str], lines: int) -> list[str] | None:
+    """The keys that occur in a streamed JSONL batch, or None when the Python reader must
+    read it: a blank line (rows no longer equal lines) or a required key with no value at
+    all (absent, or null throughout: the reader tells the two apart). Arrow lists every
+    contract column; one with no value at all is left out, as the Python reader leaves
+    out keys that never occur."""
+    counts = con.execute("select count(*), " + ", ".join(f"count({_ident(c)})" for c in columns)
+                         + " from _batch").fetchall()[0]
+    if counts[0] != lines:
+        return None
+    filled = dict(zip(columns, counts[1:], strict=True))
+    if any(filled.get(c, 0) == 0 for c in entity.required):
+        return None
+    return [c for c in columns if filled[c] or c not in entity.columns]
+
+
+def _load_batch(con: duckdb.DuckDBPyConnection, entity: Entity, rel: str, file_hash: str,
+                staged: StagedBatch) -> tuple[int, int, int]:
+    """Move the rows of ``_batch`` to raw, rejected or nowhere (suppressed)."""
+    bad_rows = staged.bad_rows
+    present = set(staged.columns)
     missing = [c for c in entity.required if c not in present]
     if missing:
         raise BatchRejected(f"{rel}: missing required column(s) {', '.join(missing)} "
@@ -280,7 +373,7 @@ def _load_batch(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, rel:
             from _batch where {first_empty} is null""",
         [file_hash, rel],
     ).fetchall()[0][0]
-    return loaded, rejected + len(bad_rows), suppressed, note
+    return loaded, rejected + len(bad_rows), suppressed
 
 
 # Batches smaller than this are not gated: two bad e-mails in a five-row file are not a
@@ -337,38 +430,23 @@ def _parquet_sql(path: Path) -> str:
     return f"select columns(*)::varchar from read_parquet('{quoted}')"
 
 
-def _parse(path: Path, rel: str, entity: Entity) -> ParsedFile | None:
-    """Read a CSV or JSONL file into text columns; None for Parquet (read by DuckDB).
-
-    A well-formed file is read by Arrow (cdp.fast_read); one with broken rows by the
-    Python readers below, which set each broken row aside with its row number."""
-    name = path.name.lower()
-    if name.endswith(".parquet"):
-        return None
-    if not name.endswith((".csv", ".csv.gz", ".jsonl")):
-        raise BatchRejected(f"{rel}: unsupported file type (expected one of {', '.join(FILE_SUFFIXES)})")
+def _parse(path: Path, rel: str, name: str) -> ParsedFile:
+    """Read a CSV or JSONL file into text columns with the Python readers, which set each
+    broken row aside with its row number (whole file in memory: the files that come here
+    are the ones cdp.fast_read declined)."""
     opener = gzip.open if name.endswith(".gz") else open
     with opener(path, "rb") as fh:
         data = fh.read()
     if not data.strip():
         raise BatchRejected(f"{rel}: empty file (no header row)" if ".csv" in name else f"{rel}: empty file")
     text, note = _decode(data, rel)
-    # Arrow reads bytes: the file's own when they are UTF-8, rather than encoding the text again
-    utf8 = data.removeprefix(b"\xef\xbb\xbf") if note is None else text.encode("utf-8")
+    del data
     if name.endswith(".jsonl"):
-        fast = fast_read.read_jsonl(utf8, entity.columns)
-        return _parse_jsonl(text) if fast is None else _arrow_parsed(*fast, note)
+        return _parse_jsonl(text, note)
     delimiter = _delimiter(text.split("\n", 1)[0])
     if delimiter != ",":
         note = "; ".join(filter(None, [note, f"delimiter {delimiter!r} detected"]))
-    fast = fast_read.read_csv(text, utf8, delimiter)
-    return _parse_csv(text, rel, note, delimiter) if fast is None else _arrow_parsed(*fast, note)
-
-
-def _arrow_parsed(header: list[str], columns: list[pa.ChunkedArray], note: str | None) -> ParsedFile:
-    """What cdp.fast_read read: no broken rows, so the rows are numbered 1..n."""
-    rows = len(columns[0]) if columns else 0
-    return ParsedFile(header, columns, list(range(1, rows + 1)), [], note)
+    return _parse_csv(text, rel, note, delimiter)
 
 
 def _decode(data: bytes, rel: str) -> tuple[str, str | None]:
@@ -445,7 +523,7 @@ def _parse_csv(text: str, rel: str, note: str | None, delimiter: str) -> ParsedF
     return ParsedFile(header, columns, row_numbers, bad_rows, note)
 
 
-def _parse_jsonl(text: str) -> ParsedFile:
+def _parse_jsonl(text: str, note: str | None) -> ParsedFile:
     """One JSON object per line; a line that is not one is set aside with its line number."""
     records: list[tuple[int, dict]] = []
     bad_rows: list[tuple[int, str, str, str]] = []
@@ -466,7 +544,7 @@ def _parse_jsonl(text: str) -> ParsedFile:
         keys.update(dict.fromkeys(record))
     header = list(keys)
     columns = [[_json_text(record.get(key)) for _, record in records] for key in header]
-    return ParsedFile(header, columns, [n for n, _ in records], bad_rows)
+    return ParsedFile(header, columns, [n for n, _ in records], bad_rows, note)
 
 
 def _json_text(value) -> str | None:

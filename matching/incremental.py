@@ -25,9 +25,10 @@ import duckdb
 import pyarrow as pa
 from splink import Linker
 
-from matching.predict import CANDIDATE_FLOOR, MODEL_PATH, scoring_linker
+from matching.predict import CANDIDATE_FLOOR, MODEL_PATH, predict_chunks, scoring_linker
 from matching.prepare import load_records
 from matching.settings import INPUT_COLUMNS, UNIQUE_ID
+from matching.workspace import workspace
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def score_new(records: pa.Table, scored: pa.Table, model_path: Path = MODEL_PATH
     """Score the records that are new or changed relative to ``scored`` (record_key,
     input_hash of the records scored before) against all records and among themselves.
     ``scorer`` picks the engine that compares the pairs (default: Splink on DuckDB)."""
-    con = duckdb.connect()
+    con = workspace()
     try:
         n_records = load_records(con, records)
         con.execute(f"""
@@ -127,13 +128,15 @@ def _score_new_pairs(con: duckdb.DuckDBPyConnection, model_path: Path, everythin
         select least({left}, {right}) as {left}, greatest({left}, {right}) as {right},
                max(match_probability) as match_probability
         from {predictions} where {left} <> {right}
-        group by 1, 2 order by 1, 2
+        group by 1, 2
     """).to_arrow_table()
 
 
 def _score_on_duckdb(linker: Linker, con: duckdb.DuckDBPyConnection, new_table: str | None) -> str:
     if new_table is None:
-        return linker.inference.predict(threshold_match_probability=CANDIDATE_FLOOR).physical_name
+        n_records = con.execute("select count(*) from identity_records").fetchall()[0][0]
+        return linker.inference.predict(threshold_match_probability=CANDIDATE_FLOOR,
+                                        num_chunks_left=predict_chunks(n_records)).physical_name
     # new x (all records) in one pass covers new x existing and new x new (each new pair
     # found from both ends, and each record against itself, dropped by the caller): one Splink
     # prediction instead of predict_between plus predict_within halves the fixed cost

@@ -14,6 +14,7 @@ linked at 0.99 with no rival gets 0.99.
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 
 import duckdb
@@ -26,6 +27,7 @@ from matching.prepare import load_records
 from matching.reports import blocking_counts
 from matching.settings import DETERMINISTIC_RECALL, DETERMINISTIC_RULES, UNIQUE_ID
 from matching.term_frequencies import register_corrected_term_frequencies
+from matching.workspace import workspace
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,9 @@ CANDIDATE_FLOOR = 0.05
 # removed estimated 0.11, which left recall at 0.18. At 1.0 it is 0.35 (precision 0.91);
 # a higher floor would over-link genuine files where most people appear once.
 MIN_MATCHES_PER_RECORD = 1.0
+# Above this many records prediction is chunked (see predict_chunks): a million records
+# are scored in one go (as before chunking existed), ten million in four slices.
+RECORDS_PER_CHUNK = 2_500_000
 
 
 def link_records(records: pa.Table, threshold: float = DEFAULT_THRESHOLD,
@@ -59,7 +64,7 @@ def link_records_at(records: pa.Table, thresholds: list[float], model_path: Path
     for threshold in thresholds:
         if not 0 < threshold < 1:
             raise ValueError(f"match threshold must be between 0 and 1, got {threshold}")
-    con = duckdb.connect()
+    con = workspace()
     try:
         n_records = load_records(con, records)
         if n_records == 0:
@@ -82,9 +87,17 @@ def _score_pairs(con: duckdb.DuckDBPyConnection, model_path: Path, n_records: in
     """Create table scored_pairs (record_key_l, record_key_r, match_probability) from identity_records."""
     linker = scoring_linker(con, model_path)
     blocking_counts(linker, n_records)
-    predictions = linker.inference.predict(threshold_match_probability=floor)
+    predictions = linker.inference.predict(threshold_match_probability=floor,
+                                           num_chunks_left=predict_chunks(n_records))
     con.execute(f"create or replace table scored_pairs as select {UNIQUE_ID}_l, {UNIQUE_ID}_r, match_probability, "
                 f"false as is_forced from {predictions.physical_name}")
+
+
+def predict_chunks(n_records: int) -> int:
+    """Splink scores the left side of the candidate pairs in this many slices, each one
+    blocked, scored and filtered to the candidate floor before the next, so the pairs
+    blocked at once stay near what RECORDS_PER_CHUNK records produce."""
+    return max(1, math.ceil(n_records / RECORDS_PER_CHUNK))
 
 
 def scoring_linker(con: duckdb.DuckDBPyConnection, model_path: Path = MODEL_PATH,
@@ -122,7 +135,7 @@ def cluster_scored_pairs(records: pa.Table, pairs: pa.Table, threshold: float = 
     e.g. by matching.incremental; same result columns as link_records."""
     if not 0 < threshold < 1:
         raise ValueError(f"match threshold must be between 0 and 1, got {threshold}")
-    con = duckdb.connect()
+    con = workspace()
     try:
         if load_records(con, records) == 0:
             return _empty_result()

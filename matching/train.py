@@ -31,6 +31,7 @@ from matching.settings import (
     settings,
 )
 from matching.term_frequencies import register_corrected_term_frequencies
+from matching.workspace import workspace
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ def train(records: pa.Table, out_path: Path = MODEL_PATH, seed: int = 42,
         P(level) = lambda * m + (1 - lambda) * u,
     each round solves for u with the current m, then re-estimates m by EM with u fixed.
     """
-    con = duckdb.connect()
+    con = workspace()
     try:
         load_records(con, records)
         linker = _linker(con, settings())

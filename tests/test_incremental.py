@@ -68,3 +68,17 @@ def test_a_vanished_record_is_stale(everyone):
     first = score_all(everyone)
     update = score_new(everyone.filter(pc.not_equal(everyone["record_key"], "crm:contacts:2")), first.hashes)
     assert update.stale_keys == ["crm:contacts:2"] and update.hashes.num_rows == 0
+
+
+def test_chunked_prediction_finds_the_same_pairs(everyone, monkeypatch):
+    """A large file is scored in slices (matching.predict.RECORDS_PER_CHUNK); slicing must
+    not lose or change a pair."""
+    from matching import predict
+
+    whole = _pairs(score_all(everyone).pairs)
+    monkeypatch.setattr(predict, "RECORDS_PER_CHUNK", 2)  # five records: three slices
+    assert predict.predict_chunks(everyone.num_rows) == 3
+    sliced = _pairs(score_all(everyone).pairs)
+    assert whole and sliced.keys() == whole.keys()
+    for pair, probability in whole.items():
+        assert sliced[pair] == pytest.approx(probability, abs=1e-9)

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from cdp import ingest
 from cdp.contract import ENTITIES
 from cdp.ingest import load_landing
 
@@ -136,22 +137,21 @@ def test_files_outside_the_contract_are_not_loaded(tmp_path, name):
 
 
 def test_arrow_fast_path_loads_exactly_what_the_python_readers_load(tmp_path, monkeypatch):
-    """Well-formed CSV and JSONL go through Arrow (cdp.fast_read); the raw tables must be the
-    same row for row, column for column, as with the Python readers alone."""
+    """Well-formed CSV and JSONL stream through Arrow (cdp.fast_read); the raw tables must be
+    the same row for row, column for column, as with the Python readers alone."""
     from cdp import fast_read
     from cdp.generate import generate
 
     landing = tmp_path / "landing"
     generate(landing, tmp_path / "truth.csv", people=150, seed=3)
-    fast_files = []
-    for name in ("read_csv", "read_jsonl"):
-        original = getattr(fast_read, name)
-        monkeypatch.setattr(fast_read, name, lambda *a, __f=original: fast_files.append(__f(*a)) or fast_files[-1])
+    python_files = []
+    original = ingest._parse
+    monkeypatch.setattr(ingest, "_parse", lambda *a: python_files.append(a[1]) or original(*a))
     _load(landing, tmp_path / "fast.duckdb")
-    assert fast_files and all(result is not None for result in fast_files)  # every sample file took the fast path
-    monkeypatch.setattr(fast_read, "read_csv", lambda *a: None)
-    monkeypatch.setattr(fast_read, "read_jsonl", lambda *a: None)
+    assert python_files == []  # every sample file took the fast path
+    monkeypatch.setattr(fast_read, "scan", lambda path: None)
     _load(landing, tmp_path / "python.duckdb")
+    assert python_files  # and now none did
 
     with duckdb.connect(str(tmp_path / "fast.duckdb")) as con:
         con.execute(f"attach '{tmp_path / 'python.duckdb'}' as slow (read_only)")
@@ -164,20 +164,42 @@ def test_arrow_fast_path_loads_exactly_what_the_python_readers_load(tmp_path, mo
         assert con.execute("select count(*) from raw._rejected_rows").fetchall()[0][0] == 0
 
 
-def test_fast_path_declines_what_only_the_python_reader_reports_row_by_row():
+@pytest.mark.parametrize(("name", "text", "streamed"), [
+    ("ok.csv", "contact_id,first_name\n1,Ana\n", True),
+    ("ok.jsonl", '{"contact_id": "1"}\n{"contact_id": "2", "extra": 5}\n', True),
+    ("wide.csv", "contact_id,first_name\n1,Ana\n2,Ion,x\n", False),  # wrong width
+    ("quote.csv", 'contact_id,first_name\n1,"Ana\n2,Ion\n', False),  # quote never closed
+    ("blank.jsonl", '{"contact_id": "1"}\n\n{"contact_id": "2"}\n', False),  # rows != lines
+    ("list.jsonl", '{"contact_id": "1"}\n[1]\n', False),  # not an object
+    ("float.jsonl", '{"contact_id": "1", "score": 1.5}\n', False),  # a float's text is not kept
+    ("number.jsonl", '{"contact_id": 7}\n', False),  # a number in a contract column
+    ("noid.jsonl", '{"first_name": "Ana"}\n', False),  # the required key never occurs
+    ("cp1251.csv", "contact_id,first_name\n1,Мария\n", False),  # not UTF-8
+])
+def test_fast_path_declines_what_only_the_python_reader_reports_row_by_row(tmp_path, name, text, streamed):
+    from cdp.contract import ENTITIES_BY_KEY
+
+    path = tmp_path / name
+    path.write_bytes(text.encode("cp1251" if name.startswith("cp1251") else "utf-8"))
+    with duckdb.connect() as con:
+        staged = ingest._stage_streamed(con, ENTITIES_BY_KEY["crm/contacts"], path, name)
+        assert (staged is not None) == streamed
+        tables = {r[0] for r in con.execute("select table_name from duckdb_tables() where temporary").fetchall()}
+        assert ("_batch" in tables) == streamed  # a declined file leaves nothing staged
+
+
+def test_a_broken_row_after_the_first_block_falls_back_to_the_row_by_row_reader(tmp_path, monkeypatch):
+    """Arrow streams in blocks, so a bad row far down the file surfaces while DuckDB is
+    already reading; what was streamed is dropped and the Python reader sets the row aside."""
     from cdp import fast_read
 
-    def csv(text):
-        return fast_read.read_csv(text, text.encode(), ",")
-
-    def jsonl(text):
-        return fast_read.read_jsonl(text.encode(), ("a",))
-
-    assert csv("a,b\n1,2\n") is not None
-    assert csv("a,b\n1,2,3\n") is None  # wrong width
-    assert csv('a,b\n1,"x\n2,3\n') is None  # quote never closed
-    assert jsonl('{"a": "1"}\n{"a": "2"}\n') is not None
-    assert jsonl('{"a": "1"}\n\n{"a": "2"}\n') is None  # blank line: rows != lines
-    assert jsonl('{"a": "1"}\n[1]\n') is None  # not an object
-    assert jsonl('{"a": "1", "b": 1.5}\n') is None  # a float's text is not kept
-    assert jsonl('{"a": 7}\n') is None  # a number in a contract column
+    monkeypatch.setattr(fast_read, "BLOCK_BYTES", 256)
+    rows = [f"{i},Name{i}" for i in range(1, 201)]
+    rows[149] += ",surplus"
+    landing, warehouse = tmp_path / "landing", tmp_path / "w.duckdb"
+    _write(landing / "crm/contacts/c.csv", "contact_id,first_name\n" + "\n".join(rows) + "\n")
+    (result,) = _load(landing, warehouse)
+    assert (result.status, result.rows_loaded, result.rows_rejected) == ("loaded", 199, 1)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select row_number from raw._rejected_rows").fetchall() == [(150,)]
+        assert con.execute("select count(*) from raw.crm__contacts").fetchall()[0][0] == 199
