@@ -83,11 +83,13 @@ def hold_back(landing: Path, late: Path, truth: Path, share: float) -> int:
     return held
 
 
-def _model_seconds(run_results: Path) -> dict[str, float]:
-    """Execution time of each dbt model of the last invocation (without dbt's start-up)."""
+def _model_seconds(run_results: Path, top: int | None = None) -> dict[str, float]:
+    """Execution time of each dbt model of the last invocation (without dbt's start-up),
+    or of the ``top`` slowest."""
     results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
-    return {r["unique_id"].split(".")[-1]: round(r["execution_time"], 2) for r in results
-            if r["unique_id"].startswith("model.")}
+    seconds = {r["unique_id"].split(".")[-1]: round(r["execution_time"], 2) for r in results
+               if r["unique_id"].startswith("model.")}
+    return dict(sorted(seconds.items(), key=lambda item: -item[1])[:top])
 
 
 def _data_lines(path: Path) -> int:
@@ -104,6 +106,7 @@ def _pipeline(stages: list[dict], prefix: str, warehouse: Path, env: dict[str, s
     stages.append(_run(f"{prefix}dbt staging + identity records",
                        [dbt, "build", "--exclude", "int_scored_pairs+", "--quiet"], env))
     stages[-1]["rows_out"] = _counts(warehouse, {"identity records": "select count(*) from int_identity_records"})
+    stages[-1]["model_seconds"] = _model_seconds(Path(env["DBT_TARGET_PATH"]) / "run_results.json", top=5)
     stages.append(_run(f"{prefix}matching (Splink score + cluster)",
                        [dbt, "build", "--select", "int_scored_pairs", "int_identity_clusters", "--quiet"], env))
     stages[-1]["model_seconds"] = _model_seconds(Path(env["DBT_TARGET_PATH"]) / "run_results.json")
@@ -114,14 +117,16 @@ def _pipeline(stages: list[dict], prefix: str, warehouse: Path, env: dict[str, s
     stages.append(_run(f"{prefix}marts", [dbt, "build", "--select", "int_identity_clusters+", "--exclude",
                                           "int_identity_clusters", "--quiet"], env))
     stages[-1]["rows_out"] = _counts(warehouse, {"customers": "select count(*) from dim_customers"})
+    stages[-1]["model_seconds"] = _model_seconds(Path(env["DBT_TARGET_PATH"]) / "run_results.json", top=5)
     # raw suites on the batches no earlier pass covered, as the Dagster asset checks do
     stages.append(_run(f"{prefix}checks (Great Expectations)",
                        [python, "-m", "expectations.run", "--new-batches"], env))
     stages.append(_run(f"{prefix}publish (published.duckdb for BI)", [python, "-m", "cdp.publish"], env))
 
 
-def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float = 0.0) -> dict:
-    run_dir = workdir / f"people{people}_seed{seed}_{int(time.time())}"
+def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float = 0.0,
+          reuse: Path | None = None) -> dict:
+    run_dir = reuse or workdir / f"people{people}_seed{seed}_{int(time.time())}"
     landing, warehouse, truth = run_dir / "landing", run_dir / "warehouse.duckdb", run_dir / "truth.csv"
     env = dict(os.environ, CDP_LANDING_DIR=str(landing), CDP_WAREHOUSE=str(warehouse),
                DBT_PROFILES_DIR=str(PROJECT_ROOT), DBT_TARGET_PATH=str(run_dir / "target"),
@@ -129,9 +134,10 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
     python = sys.executable
     stages, held = [], 0
     try:
-        stages.append(_run("generate", [python, "-m", "cdp.generate", "--people", str(people), "--seed", str(seed),
-                                        "--out", str(landing), "--truth", str(truth)], env))
-        if incremental:
+        if reuse is None:
+            stages.append(_run("generate", [python, "-m", "cdp.generate", "--people", str(people), "--seed",
+                                            str(seed), "--out", str(landing), "--truth", str(truth)], env))
+        if incremental and reuse is None:
             held = hold_back(landing, run_dir / "late", truth, incremental)
         _pipeline(stages, "", warehouse, env)
         if incremental:
@@ -140,7 +146,7 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
         stages.append(_run("evaluate", [python, "-m", "cdp.evaluate", "--truth", str(truth)], env))
         quality = stages[-1]["_output"].strip().splitlines()[-1]
     finally:
-        if not keep:
+        if not keep and reuse is None:
             shutil.rmtree(run_dir, ignore_errors=True)
     for stage in stages:
         stage.pop("_output", None)
@@ -166,11 +172,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=PROJECT_ROOT / "bench" / "runs")
     parser.add_argument("--json", type=Path, default=None, help="default: bench/results/people<N>.json")
     parser.add_argument("--keep", action="store_true", help="keep the generated data and warehouse")
+    parser.add_argument("--reuse", type=Path, default=None, metavar="RUN_DIR",
+                        help="run the pipeline on exports generated earlier: RUN_DIR/landing and RUN_DIR/truth.csv "
+                             "(e.g. by cdp.generate, or a run kept with --keep); the warehouse is built there, "
+                             "and nothing is removed")
     parser.add_argument("--incremental", type=float, default=0.0, metavar="SHARE",
                         help="hold back this share of identity records (e.g. 0.01) and load them as a second "
                              "batch after the full run, timing that incremental run too")
     args = parser.parse_args(argv)
-    result = bench(args.people, args.seed, args.workdir, args.keep, args.incremental)
+    result = bench(args.people, args.seed, args.workdir, args.keep, args.incremental, args.reuse)
     print(f"{'stage':<40}{'wall s':>9}{'peak RSS MiB':>14}  rows")
     for stage in result["stages"]:
         rows = ", ".join(f"{k} {v:,}" for k, v in stage.get("rows_out", {}).items())
