@@ -89,7 +89,9 @@ def _model_seconds(run_results: Path, top: int | None = None) -> dict[str, float
     results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
     seconds = {r["unique_id"].split(".")[-1]: round(r["execution_time"], 2) for r in results
                if r["unique_id"].startswith("model.")}
-    return dict(sorted(seconds.items(), key=lambda item: -item[1])[:top])
+    tests = [r["execution_time"] for r in results if r["unique_id"].startswith(("test.", "unit_test."))]
+    slowest = dict(sorted(seconds.items(), key=lambda item: -item[1])[:top])
+    return slowest | ({f"{len(tests)} dbt tests": round(sum(tests), 2)} if tests else {})
 
 
 def _data_lines(path: Path) -> int:
