@@ -125,6 +125,11 @@ def phone_e164(phone: str | None, country: str | None = None, fallback_region: s
                        fallback_region)
 
 
+def phone_e164_many(pairs: list[tuple[str | None, str | None]]) -> list[str | None]:
+    """phone_e164 of many (phone, country) pairs: one call per batch, for worker processes."""
+    return [phone_e164(phone, country) for phone, country in pairs]
+
+
 @lru_cache(maxsize=1 << 21)
 def _phone_e164(phone: str, region: str | None, fallback_region: str | None) -> str | None:
     seen = set()

@@ -52,3 +52,25 @@ def test_name_variants_of_one_name_share_a_key(spellings):
 def test_name_variant_key_keeps_different_names_apart():
     names = ("Ivan", "Ivana", "Ioan", "Elena", "Alena", "Sergei", "Serghei", "Sergiu")
     assert len({name_variant_key(n) for n in names}) == 7
+
+
+def test_phone_parsing_spread_over_processes_gives_what_one_process_gives(monkeypatch):
+    """cdp_phone_e164 splits a batch of DuckDB values across worker processes; the result
+    must be the same values in the same order."""
+    import duckdb
+
+    from cdp import dbt_plugin
+    from cdp.normalize import phone_e164
+
+    monkeypatch.setattr(dbt_plugin.os, "cpu_count", lambda: 2)
+    phones = [f"+40 72{i % 10} {i:03d} {i % 997:03d}" if i % 7 else f"8 (912) 345-{i % 100:02d}-{i % 89:02d}"
+              for i in range(3000)]
+    countries = ["Romania" if i % 7 else "RU" for i in range(3000)]
+    with duckdb.connect() as con:
+        dbt_plugin.register_functions(con)
+        con.execute("create table t as select unnest($p) as phone, unnest($c) as country, unnest(range(3000)) as i",
+                    {"p": phones, "c": countries})
+        parsed = [row[0] for row in con.execute("select cdp_phone_e164(phone, country) from t order by i").fetchall()]
+    assert parsed == [phone_e164(p, c) for p, c in zip(phones, countries, strict=True)]
+    assert len(set(parsed)) > 1000
+    assert dbt_plugin._pool.cache_info().currsize == 1  # the worker processes were used
