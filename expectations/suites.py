@@ -64,12 +64,16 @@ class Suite:
     batch_column: str = ""  # raw tables: the load batch of each row, so new batches can be checked alone
 
     def query(self, table: str | None = None, expectations: list[Spec] | None = None,
-              skip_batches: frozenset[str] = frozenset()) -> str:
+              skip_batches: frozenset[str] = frozenset(), sample_rows: int | None = None) -> str:
+        """The rows to validate; with ``sample_rows``, a uniform random sample of that many."""
         if self.sql:
             return self.sql
         columns = sorted({c for e in (expectations or self.expectations) for c in e.columns})
         select = ", ".join(f'{self.derived[c]} as "{c}"' if c in self.derived else f'"{c}"' for c in columns)
-        return f"select {select or '*'} from {table or self.table}" + self.batch_filter(skip_batches)
+        rows = f"{table or self.table}{self.batch_filter(skip_batches)}"
+        if sample_rows is not None:
+            rows = f"(select * from {rows} using sample reservoir({sample_rows} rows) repeatable (42))"
+        return f"select {select or '*'} from {rows}"
 
     def batch_filter(self, skip_batches: frozenset[str]) -> str:
         """SQL: rows of batches other than ``skip_batches`` (content hashes, so safe to inline)."""
