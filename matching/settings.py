@@ -203,7 +203,8 @@ def _handle_comparison() -> cl.CustomComparison:
     def spells_other_name(handle_side: str, other: str) -> str:
         # letters run together ('@vladimirnaumsky'), or two words with a nickname ('@vova.naumsky')
         canonical_name = f"first_name_canonical_{other} || ' ' || last_name_variant_{other}"
-        return (f"(coalesce(handle_name_key_{handle_side} in (name_concat_key_{other}, name_concat_reversed_key_{other})"
+        return (f"(coalesce(handle_name_key_{handle_side} in"
+                f" (name_concat_key_{other}, name_concat_reversed_key_{other})"
                 f" or {canonical_name} in (handle_canonical_key_{handle_side},"
                 f" handle_canonical_reversed_key_{handle_side}), false)"
                 f" and coalesce(handle_name_key_{handle_side} not in (name_concat_key_{handle_side},"
