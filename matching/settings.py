@@ -18,7 +18,7 @@ INPUT_COLUMNS = (
     UNIQUE_ID, "first_name_key", "last_name_key", "full_name_key", "first_name_variant", "last_name_variant",
     "first_name_canonical", "last_name_as_first_canonical", "birth_date", "email_key", "email_user", "phone_key",
     "postcode_key", "city_key", "street_key", "handle_key", "mailbox_key", "handle_name_key", "name_concat_key",
-    "name_concat_reversed_key", "mailbox_name_key", "handle_canonical_key", "handle_canonical_reversed_key",
+    "name_concat_reversed_key", "mailbox_name_key",
 )
 
 
@@ -201,12 +201,7 @@ def _handle_comparison() -> cl.CustomComparison:
                 f"and name_concat_key_{other} is null)")
 
     def spells_other_name(handle_side: str, other: str) -> str:
-        # letters run together ('@vladimirnaumsky'), or two words with a nickname ('@vova.naumsky')
-        canonical_name = f"first_name_canonical_{other} || ' ' || last_name_variant_{other}"
-        return (f"(coalesce(handle_name_key_{handle_side} in"
-                f" (name_concat_key_{other}, name_concat_reversed_key_{other})"
-                f" or {canonical_name} in (handle_canonical_key_{handle_side},"
-                f" handle_canonical_reversed_key_{handle_side}), false)"
+        return (f"(handle_name_key_{handle_side} in (name_concat_key_{other}, name_concat_reversed_key_{other})"
                 f" and coalesce(handle_name_key_{handle_side} not in (name_concat_key_{handle_side},"
                 f" name_concat_reversed_key_{handle_side}), true))")
 
@@ -310,11 +305,6 @@ BLOCKING_RULES = [
     "l.name_concat_key = r.handle_name_key",
     "l.handle_name_key = r.name_concat_reversed_key",
     "l.name_concat_reversed_key = r.handle_name_key",
-    # a two-word handle with a nickname ('@vova.naumsky') against a rare full name
-    "l.handle_canonical_key = r.rare_name_key",
-    "l.rare_name_key = r.handle_canonical_key",
-    "l.handle_canonical_reversed_key = r.rare_name_key",
-    "l.rare_name_key = r.handle_canonical_reversed_key",
 ]
 
 # Rules under which EM estimates m-probabilities. A rule cannot train the comparisons that

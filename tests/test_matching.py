@@ -12,7 +12,6 @@ from cdp.normalize import name_variant_key
 from matching import link_records
 from matching.bridges import weak_bridges
 from matching.cluster import cluster_records
-from matching.incremental import score_all
 from matching.predict import MIN_MATCHES_PER_RECORD, scoring_linker
 from matching.prepare import load_records
 from matching.settings import INPUT_COLUMNS
@@ -243,23 +242,3 @@ def test_a_file_without_contact_points_still_links_its_people():
     together = sum(linked[f"crm:contacts:{i}"] == linked[f"loyalty:members:{i}"] for i in range(300))
     assert together == 300
     assert len(set(linked.values())) == 300
-
-
-def test_a_two_word_handle_with_a_nickname_finds_the_full_name():
-    """'@vova.naumsky' is Vladimir Naumsky (int_identity_records reads the two words as first
-    and last name, resolving the nickname); '@vova.petrov' is not."""
-    vladimir = {"record_key": "crm:contacts:50", "first_name_key": "vladimir", "last_name_key": "naumsky",
-                "name_concat_key": name_variant_key("vladimirnaumsky"), "birth_date": dt.date(1981, 5, 2),
-                "phone_key": "+79502740548", "city_key": "kazan"}
-    chats = [{"record_key": f"messenger:conversations:{i}", "handle_key": f"vova{last}",
-              "handle_name_key": name_variant_key(f"vova{last}"),
-              "handle_canonical_key": f"vladimir {name_variant_key(last)}",
-              "handle_canonical_reversed_key": f"{name_variant_key(last)} vova"}
-             for i, last in ((50, "naumsky"), (51, "petrov"))]
-    records = _records([*PEOPLE, vladimir, *chats])
-    scored = {(row["record_key_l"], row["record_key_r"]): row["match_probability"]
-              for row in score_all(records).pairs.to_pylist()}
-    assert ("crm:contacts:50", "messenger:conversations:50") in scored  # blocked and scored
-    clusters = {row["record_key"]: row["cluster_id"] for row in link_records(records).to_pylist()}
-    assert clusters["messenger:conversations:50"] == clusters["crm:contacts:50"]
-    assert clusters["messenger:conversations:51"] != clusters["crm:contacts:50"]

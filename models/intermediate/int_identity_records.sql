@@ -140,13 +140,7 @@ with_variants as (
         -- name ('annagulina' for Anna Gulina, whose name_concat_key is 'anagulina')
         {{ name_variant(regex_replace_all("split_part(email_key, '@', 1)", "'[^a-z]'", "''")) }} as mailbox_name_key,
         -- the handle's letters in name-variant form, to compare with first+last or last+first name
-        {{ name_variant(regex_replace_all('cdp_name_key(handle)', "' '", "''")) }} as handle_name_key,
-        -- a handle of exactly two words ('@vova.naumsky', '@costeanu_lucia'), in variant form,
-        -- to read as first + last name either way round with the nickname resolved
-        case when split_part(cdp_name_key(handle), ' ', 3) = ''
-            then {{ name_variant("nullif(split_part(cdp_name_key(handle), ' ', 1), '')") }} end as handle_word_1,
-        case when split_part(cdp_name_key(handle), ' ', 3) = ''
-            then {{ name_variant("nullif(split_part(cdp_name_key(handle), ' ', 2), '')") }} end as handle_word_2
+        {{ name_variant(regex_replace_all('cdp_name_key(handle)', "' '", "''")) }} as handle_name_key
     from normalised
 ),
 
@@ -162,19 +156,11 @@ final as (
         {{ name_variant(regex_replace_all("with_variants.first_name_key || with_variants.last_name_key", "' '", "''")) }}
             as name_concat_key,
         {{ name_variant(regex_replace_all("with_variants.last_name_key || with_variants.first_name_key", "' '", "''")) }}
-            as name_concat_reversed_key,
-        -- a two-word handle as 'first name canonical + last name', both ways round, to meet
-        -- first_name_canonical + last_name_variant ('@vova.naumsky' is vladimir naumski)
-        coalesce(handle_first.canonical_variant, with_variants.handle_word_1) || ' ' || with_variants.handle_word_2
-            as handle_canonical_key,
-        coalesce(handle_last.canonical_variant, with_variants.handle_word_2) || ' ' || with_variants.handle_word_1
-            as handle_canonical_reversed_key
+            as name_concat_reversed_key
     from with_variants
     left join first_name_aliases on with_variants.first_name_variant = first_name_aliases.alias_variant
     left join first_name_aliases as last_as_first
         on with_variants.last_name_variant = last_as_first.alias_variant
-    left join first_name_aliases as handle_first on with_variants.handle_word_1 = handle_first.alias_variant
-    left join first_name_aliases as handle_last on with_variants.handle_word_2 = handle_last.alias_variant
 )
 
 select * from final
