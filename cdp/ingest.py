@@ -237,9 +237,7 @@ def _stage(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, rel: str)
         columns = [r[0] for r in con.execute("select column_name from (describe _batch)").fetchall()
                    if r[0] != "_row_number"]
         canonical = _canonical(columns, rel)
-        for original, renamed in zip(columns, canonical, strict=True):
-            if original != renamed:
-                con.execute(f"alter table _batch rename column {_ident(original)} to {_ident(renamed)}")
+        _rename_columns(con, columns, canonical)
         return StagedBatch(canonical, [])
     if not name.endswith((".csv", ".csv.gz", ".jsonl")):
         raise BatchRejected(f"{rel}: unsupported file type (expected one of {', '.join(FILE_SUFFIXES)})")
@@ -257,6 +255,13 @@ def _stage(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, rel: str)
     finally:
         con.unregister("_parsed")
     return StagedBatch(columns, parsed.bad_rows, parsed.note)
+
+
+def _rename_columns(con: duckdb.DuckDBPyConnection, names: list[str], canonical: list[str]) -> None:
+    """Give ``_batch``'s columns their canonical names."""
+    for original, renamed in zip(names, canonical, strict=True):
+        if original != renamed:
+            con.execute(f"alter table _batch rename column {_ident(original)} to {_ident(renamed)}")
 
 
 def _canonical(header: list[str], rel: str) -> list[str]:
@@ -284,11 +289,11 @@ def _stage_streamed(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, 
         header, batches = opened
     else:
         head = scan.head.decode("utf-8-sig", "replace")
-        header = next(csv.reader(io.StringIO(head, newline=""), delimiter=_delimiter(head.split("\n", 1)[0])), None)
+        delimiter = _delimiter(head.split("\n", 1)[0])
+        header = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), None)
         if (not header or any(not h.strip() for h in header) or len({h.strip().lower() for h in header}) != len(header)
                 or scan.quotes % 2):  # the Python reader names the problem
             return None
-        delimiter = _delimiter(head.split("\n", 1)[0])
         if delimiter != ",":
             note = f"delimiter {delimiter!r} detected"
         try:
@@ -304,9 +309,7 @@ def _stage_streamed(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, 
         return None
     finally:
         con.unregister("_streamed")
-    for original, renamed in zip(header, columns, strict=True):
-        if original != renamed:
-            con.execute(f"alter table _batch rename column {_ident(original)} to {_ident(renamed)}")
+    _rename_columns(con, header, columns)
     if name.endswith(".jsonl"):
         columns = _jsonl_columns(con, entity, columns, scan.lines)
         if columns is None:
