@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 import duckdb
@@ -25,8 +26,12 @@ MEMORY_SHARE = 0.35
 def workspace() -> duckdb.DuckDBPyConnection:
     """A fresh in-memory DuckDB connection with a memory limit and a spill folder."""
     limit = os.environ.get("CDP_MATCHING_MEMORY_LIMIT") or f"{_physical_mib() * MEMORY_SHARE:.0f}MB"
-    spill = Path(os.environ.get("CDP_MATCHING_TEMP_DIR") or Path(tempfile.gettempdir()) / "cdp-matching")
-    spill.mkdir(parents=True, exist_ok=True)
+    base = Path(os.environ.get("CDP_MATCHING_TEMP_DIR") or Path(tempfile.gettempdir()) / "cdp-matching")
+    base.mkdir(parents=True, exist_ok=True)
+    # a folder of its own: DuckDB names its spill files alike in every instance, so two
+    # matching processes sharing one folder would overwrite each other's; DuckDB creates it
+    # when it first spills and removes it when the connection closes
+    spill = base / f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
     # insertion order is never relied on (every result is grouped or sorted); keeping it costs memory
     return duckdb.connect(config={"memory_limit": limit, "temp_directory": str(spill),
                                   "preserve_insertion_order": False})
