@@ -44,71 +44,6 @@ name_roles as (
     group by 1
 ),
 
-name_words as (
-    -- the same words in variant form ('naumsky' and 'naumskiy' alike), to read handles with
-    select {{ name_variant('word') }} as word_variant, sum(as_first) as as_first, sum(as_last) as as_last
-    from name_roles
-    group by 1
-),
-
-handle_words as (
-    -- a chat handle's letters as words: '@vova.naumsky' -> 'vova naumsky', '@marinagulskaya36' -> 'marinagulskaya'
-    select distinct {{ name_key('handle') }} as handle_words
-    from sources
-    where handle is not null
-),
-
-cut_points as (
-    {% for cut in range(2, 25) -%}
-    select {{ cut }} as cut{% if not loop.last %} union all {% endif %}
-    {%- endfor %}
-),
-
-handle_readings as (
-    -- a handle read as two name parts: its first and last word, or one run-together word cut
-    -- at every point that leaves three letters or more on the right
-    select
-        handle_words,
-        {{ list_element(split_to_list('handle_words', "' '"), 1) }} as part_a,
-        {{ list_element(split_to_list('handle_words', "' '"), -1) }} as part_b
-    from handle_words
-    where {{ list_length(split_to_list('handle_words', "' '")) }} >= 2
-    union all
-    select handle_words, substring(handle_words, 1, cut) as part_a, substring(handle_words, cut + 1) as part_b
-    from handle_words
-    inner join cut_points on cut_points.cut <= length(handle_words) - 3
-    where {{ list_length(split_to_list('handle_words', "' '")) }} = 1
-),
-
-handle_names as (
-    -- the reading (either way round) whose first part is a first name or nickname and whose last
-    -- part is a surname the named channels use, or an initial ('@konstantin_g'); the surname
-    -- they use most wins ('alexandruursu' is Alexandru Ursu, not Alexandr Uursu, a typo seen
-    -- once). A handle spelled from syllables ('@dorfru873') gives nothing.
-    select handle_words, handle_first_name, handle_last_name
-    from (
-        select
-            oriented.handle_words,
-            oriented.first_part as handle_first_name,
-            oriented.last_part as handle_last_name,
-            row_number() over (
-                partition by oriented.handle_words order by coalesce(as_last.as_last, 0) desc, length(oriented.last_part) desc, oriented.first_part
-            ) as reading_rank
-        from (
-            select handle_words, part_a as first_part, part_b as last_part from handle_readings
-            union all
-            select handle_words, part_b, part_a from handle_readings
-        ) as oriented
-        left join name_words as as_first on as_first.word_variant = {{ name_variant('oriented.first_part') }}
-        left join first_name_aliases on first_name_aliases.alias_variant = {{ name_variant('oriented.first_part') }}
-        left join name_words as as_last on as_last.word_variant = {{ name_variant('oriented.last_part') }}
-        where (as_first.as_first > as_first.as_last or first_name_aliases.alias_variant is not null)
-            and (length(oriented.last_part) = 1
-                 or (length(oriented.last_part) >= 3 and as_last.as_last > as_last.as_first))
-    )
-    where reading_rank = 1
-),
-
 {#- titles as they come out of cdp_name_key: 'г-н' -> 'g n', 'г-жа' -> 'g zha', 'D-na' -> 'd na' -#}
 {%- set titles = 'mr|mrs|ms|miss|dr|gospodin|gospozha|g n|g zha|gn|gzha|dl|dna|d na|doamna|domnul|domn' -%}
 {#- a single word shaped like a Russian, Ukrainian or Romanian surname -#}
@@ -134,9 +69,9 @@ titled as (
 name_parts as (
     -- a free-text name ('Ivan Petrov', 'Mrs Popescu', 'Lena') becomes first and last name:
     -- two or more words give both; one word is a last name after a title or when it reads
-    -- as a surname (name_roles), else a first name. A chat handle ('@rotaru_ramona') only
-    -- fills the parts the display name lacks (handle_names, in normalised); the handle
-    -- comparison does not weigh a handle that spells its own record's name again
+    -- as a surname (name_roles), else a first name. A chat handle ('@rotaru_ramona') is not
+    -- read as a name here: the handle comparison weighs it, and reading it twice would count
+    -- one piece of evidence twice
     select
         titled.*,
         case
@@ -176,19 +111,8 @@ normalised as (
         first_seen_at,
         last_seen_at,
         handle,
-        -- a chat without a full display name takes the parts its handle spells
-        coalesce({{ name_key('first_name') }}, nullif(parsed_first_name, ''), handle_first_name) as first_name_key,
-        coalesce(
-            {{ name_key('last_name') }},
-            case
-                -- 'Tatiana F.' on '@fierescu_tatiana' is Tatiana Fierescu
-                when length(handle_last_name) > 1 and (parsed_last_name is null or (length(parsed_last_name) <= 2
-                    and substring(handle_last_name, 1, length(parsed_last_name)) = parsed_last_name))
-                    then handle_last_name
-            end,
-            nullif(parsed_last_name, ''),
-            handle_last_name
-        ) as last_name_key,
+        coalesce({{ name_key('first_name') }}, nullif(parsed_first_name, '')) as first_name_key,
+        coalesce({{ name_key('last_name') }}, nullif(parsed_last_name, '')) as last_name_key,
         {{ email_key('email') }} as email_key,
         phone_numbers.parsed_phone_key as phone_key,
         {{ postcode_key('postcode') }} as postcode_key,
@@ -196,7 +120,6 @@ normalised as (
         coalesce(city_aliases.canonical_key, {{ city_key('name_parts.city') }}) as city_key,
         {{ street_key("concat_ws(' ', street, street2)") }} as street_key
     from name_parts
-    left join handle_names on handle_names.handle_words = {{ name_key('name_parts.handle') }}
     left join city_aliases on city_aliases.alias_key = {{ city_key('name_parts.city') }}
     left join phone_numbers
         on phone_numbers.number_text = name_parts.phone
