@@ -29,8 +29,11 @@ TF_COLUMNS = ("last_name_variant", "first_name_canonical", "full_name_key", "cit
 # names that conflict). Subtracting only the
 # *expected* number of a person's own records makes the phone of a customer with many
 # records look common and a receipt carrying just that phone fail to attach.
+# A chat handle is not counted so: it is chosen from the name, so namesakes share one
+# ('@elena_p' on several platforms) without their first names conflicting; it is counted
+# like a name (at a million records, owner counting made such handles merge namesakes).
 FULL_NAME_COLUMNS = ("full_name_key", "name_concat_key")
-CONTACT_COLUMNS = ("email_key", "phone_key", "street_key", "email_user", "mailbox_key", "handle_key")
+CONTACT_COLUMNS = ("email_key", "phone_key", "street_key", "email_user", "mailbox_key")
 # Share of a person's other records that carry a value exactly the same, when the model does
 # not say (it does: the m-probability of the level that uses the column's term frequencies).
 SAME_VALUE_SHARE = 0.5

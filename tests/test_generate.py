@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import json
+import random
 import re
 from collections import defaultdict
 from datetime import date
@@ -17,7 +18,10 @@ import pytest
 
 from cdp.contract import ENTITIES, ENTITIES_BY_KEY, FILE_SUFFIXES
 from cdp.generate import BROWSER_TRUTH, TRUTH_ENTITIES, generate
+from cdp.generate import render as R
 from cdp.generate.__main__ import main
+from cdp.generate.channels import Emitter
+from cdp.generate.people import Person
 
 N = 200
 CYRILLIC = re.compile("[а-яА-ЯёЁ]")
@@ -254,3 +258,20 @@ def test_cli(tmp_path, capsys, monkeypatch):
 def test_end_date_and_small_population(tmp_path):
     summary = generate(tmp_path / "l", tmp_path / "t.csv", people=1, seed=1, end_date=date(2024, 1, 31))
     assert summary["people"] == 1
+
+
+def _namesake(pid: str) -> Person:
+    person = Person()
+    person.pid, person.lang, person.first, person.last = pid, "ro", ("Elena", (), ()), "Popescu"
+    return person
+
+
+def test_a_handle_belongs_to_one_person_on_a_platform():
+    emitter = Emitter(random.Random(1), date(2026, 11, 1), 30)
+    # P00000005 and P00000010 want the same handle (the format follows the number mod 5)
+    first, second = _namesake("P00000005"), _namesake("P00000010")
+    assert R.handle(first, "telegram") == R.handle(second, "telegram") == "@elena_p"
+    assert emitter.handle(first, "telegram") == "@elena_p"
+    assert emitter.handle(second, "telegram") == "@elena_p10"
+    assert emitter.handle(first, "telegram") == "@elena_p"  # a person keeps the handle they got
+    assert emitter.handle(second, "instagram") == "@elena_p"  # another platform: free

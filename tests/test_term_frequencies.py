@@ -1,5 +1,6 @@
 """Term frequencies as the scoring uses them: corrected for a person's own records, bounded
-below for common names, and counting one owner per set of conflicting first names."""
+below for common names, and counting one owner per set of conflicting first names for contact
+points (not for handles, which are spelled from names)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ RECORDS = (
     + [_person(f"crm:andrei{i}", "andrei", f"surname{i}", f"+4070000{i:04d}") for i in range(40)]
     + [_person(f"crm:pop{i}", f"first{i}", "popescu", f"+4071000{i:04d}") for i in range(40)]
     + [_person("crm:ap1", "andrei", "popescu", "+40720000001"), _person("crm:ap2", "andrei", "popescu", "+40720000002")]
+    # ten different Elena P.s who each chose '@elena_p' on some platform, and one handle two
+    # chats of one person carry
+    + [_person(f"chat:elena{i}", "elena", "p", f"+4072100{i:04d}") | {"handle_key": "elenap"} for i in range(10)]
+    + [_person(f"chat:marina{i}", "marina", "smirnova", "+79400000001") | {"handle_key": "marinasmirnova77"}
+       for i in range(2)]
 )
 
 
@@ -53,3 +59,9 @@ def test_a_common_full_name_is_never_rarer_than_its_parts(tf):
     assert tf("full_name_key", "andrei popescu") >= andrei * popescu * 0.999
     # seen as often as "Svetlana Zamfir", whose parts are rare, it still weighs far less
     assert tf("full_name_key", "andrei popescu") > 10 * tf("full_name_key", "svetlana zamfir")
+
+
+def test_a_handle_namesakes_chose_is_common_though_their_first_names_agree(tf):
+    # owners counted by conflicting first names would call '@elena_p' one person's, as rare as
+    # a handle seen on one customer's two chats
+    assert tf("handle_key", "elenap") > 5 * tf("handle_key", "marinasmirnova77")

@@ -111,6 +111,10 @@ class Emitter:
         }
         self.ids = {k: Ids(prefix, digits, rng) for k, (prefix, digits) in ids.items()}
         self._browsers_in_truth: set[str] = set()
+        # a platform gives a handle to one account: (platform, handle) -> person, and the
+        # handle each person got on each platform
+        self._handle_owner: dict[tuple[str, str], str] = {}
+        self._handle_of: dict[tuple[str, str], str] = {}
         self._campaigns(span_days)
         self._stores()
 
@@ -486,9 +490,9 @@ class Emitter:
             ph = ""
             if nsn:
                 ph = P.e164(p.country, nsn) if rng.random() < 0.7 else R.phone_text(p.country, nsn, rng)
-            hd = "" if phone_based and rng.random() < 0.8 else R.handle(p, platform)
+            hd = "" if phone_based and rng.random() < 0.8 else self.handle(p, platform)
             if not ph and not hd:
-                hd = R.handle(p, platform)
+                hd = self.handle(p, platform)
             t = self.when(since)
             t2 = self.when(t, min(t + 30 * DAY, self.end_sec))
             self.buf["messenger/conversations"].append((cid, platform, hd, ph, R.display_name(p, rng),
@@ -497,6 +501,22 @@ class Emitter:
             self.truth(("messenger", "conversations"), cid, p)
             if ph:
                 seen_phones.append((ph, nsn, t, "messenger"))
+
+    def handle(self, p, platform: str) -> str:
+        """The person's handle on a platform. The handle a person would choose is spelled from
+        the name, so namesakes want the same one; the platform gives it to the first and a
+        later namesake adds digits ('@elena_p', then '@elena_p42'). Across platforms the
+        same handle may still be two people."""
+        mine = self._handle_of.get((platform, p.pid))
+        if mine is not None:
+            return mine
+        wanted, num = R.handle(p, platform), int(p.pid[1:])
+        for candidate in (wanted, f"{wanted}{num % 100}", f"{wanted}{num % 10000}", f"{wanted}_{num}"):
+            if (platform, candidate.lower()) not in self._handle_owner:
+                break
+        self._handle_owner[(platform, candidate.lower())] = p.pid
+        self._handle_of[(platform, p.pid)] = candidate
+        return candidate
 
     # consent and campaigns -----------------------------------------------------------------------
     def _consent(self, email: str, phone: str, channel: str, purpose: str, status: str, t: int, where: str):
