@@ -124,29 +124,49 @@ def threshold_study(warehouse: Path, truth_path: Path, thresholds: list[float]) 
 def exact_contact_baseline(con: duckdb.DuckDBPyConnection, records: str, output: str) -> None:
     """What a deterministic-rule CDP does: records sharing a canonical e-mail or an E.164
     phone are one customer (transitively). Writes channel, entity, source_record_id,
-    customer_id to ``output``."""
-    con.execute(f"create or replace table {output} as " + _BASELINE_SQL.format(records=records))
+    customer_id to ``output``.
 
-
-# Connected components over shared e-mails and phones: every record takes the smallest
-# record_key it can reach (a recursive union stops when no new (record, label) appears).
-_BASELINE_SQL = """
-    with recursive edges as (
-        select a.record_key as a, b.record_key as b from {records} a join {records} b
-            on a.email_key = b.email_key and a.record_key <> b.record_key
+    Connected components by label propagation: each record is tied to the first record
+    carrying each of its keys (a star per key, so a phone on a thousand records adds a
+    thousand edges, not a million), then every record takes the smallest label among its
+    neighbours until no label changes (a few rounds: a path in this graph is short)."""
+    con.execute(f"""
+        create or replace temp table _baseline_edges as
+        with keyed as (
+            select record_key, 'e' || email_key as contact_key from {records} where email_key is not null
+            union all
+            select record_key, 'p' || phone_key from {records} where phone_key is not null
+        ),
+        stars as (
+            select record_key as a, min(record_key) over (partition by contact_key) as b from keyed
+        )
+        select distinct a, b from stars where a <> b
         union
-        select a.record_key, b.record_key from {records} a join {records} b
-            on a.phone_key = b.phone_key and a.record_key <> b.record_key
-    ),
-    labels(record_key, label) as (
-        select record_key, record_key from {records}
-        union
-        select edges.b, labels.label from labels join edges on edges.a = labels.record_key
-    )
-    select r.channel, r.entity, r.source_record_id, min(labels.label) as customer_id
-    from {records} as r join labels using (record_key)
-    group by 1, 2, 3
-"""
+        select distinct b, a from stars where a <> b
+    """)
+    con.execute(f"create or replace temp table _baseline_labels as "
+                f"select record_key, record_key as label from {records}")
+    while True:
+        changed = con.execute("""
+            create or replace temp table _baseline_next as
+            select l.record_key, least(l.label, coalesce(min(n.label), l.label)) as label
+            from _baseline_labels as l
+            left join _baseline_edges as e on e.a = l.record_key
+            left join _baseline_labels as n on n.record_key = e.b
+            group by l.record_key, l.label;
+            select count(*) from _baseline_next join _baseline_labels using (record_key)
+            where _baseline_next.label <> _baseline_labels.label
+        """).fetchall()[0][0]
+        con.execute("create or replace temp table _baseline_labels as select * from _baseline_next")
+        if changed == 0:
+            break
+    con.execute(f"""
+        create or replace table {output} as
+        select r.channel, r.entity, r.source_record_id, l.label as customer_id
+        from {records} as r join _baseline_labels as l using (record_key)
+    """)
+    for table in ("_baseline_edges", "_baseline_labels", "_baseline_next"):
+        con.execute(f"drop table if exists {table}")
 
 
 def write_chart(results: dict[str, PairwiseScore], path: Path) -> Path:
