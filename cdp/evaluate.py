@@ -124,49 +124,110 @@ def threshold_study(warehouse: Path, truth_path: Path, thresholds: list[float]) 
 def exact_contact_baseline(con: duckdb.DuckDBPyConnection, records: str, output: str) -> None:
     """What a deterministic-rule CDP does: records sharing a canonical e-mail or an E.164
     phone are one customer (transitively). Writes channel, entity, source_record_id,
-    customer_id to ``output``.
-
-    Connected components by label propagation: each record is tied to the first record
-    carrying each of its keys (a star per key, so a phone on a thousand records adds a
-    thousand edges, not a million), then every record takes the smallest label among its
-    neighbours until no label changes (a few rounds: a path in this graph is short)."""
-    con.execute(f"""
-        create or replace temp table _baseline_edges as
-        with keyed as (
-            select record_key, 'e' || email_key as contact_key from {records} where email_key is not null
-            union all
-            select record_key, 'p' || phone_key from {records} where phone_key is not null
-        ),
-        stars as (
-            select record_key as a, min(record_key) over (partition by contact_key) as b from keyed
-        )
-        select distinct a, b from stars where a <> b
-        union
-        select distinct b, a from stars where a <> b
-    """)
-    con.execute(f"create or replace temp table _baseline_labels as "
-                f"select record_key, record_key as label from {records}")
-    while True:
-        changed = con.execute("""
-            create or replace temp table _baseline_next as
-            select l.record_key, least(l.label, coalesce(min(n.label), l.label)) as label
-            from _baseline_labels as l
-            left join _baseline_edges as e on e.a = l.record_key
-            left join _baseline_labels as n on n.record_key = e.b
-            group by l.record_key, l.label;
-            select count(*) from _baseline_next join _baseline_labels using (record_key)
-            where _baseline_next.label <> _baseline_labels.label
-        """).fetchall()[0][0]
-        con.execute("create or replace temp table _baseline_labels as select * from _baseline_next")
-        if changed == 0:
-            break
+    customer_id to ``output``."""
+    _components(con, f"""
+        select record_key, 'e' || email_key as shared_key from {records} where email_key is not null
+        union all
+        select record_key, 'p' || phone_key from {records} where phone_key is not null
+    """, f"select record_key from {records}", "_baseline_labels")
     con.execute(f"""
         create or replace table {output} as
         select r.channel, r.entity, r.source_record_id, l.label as customer_id
         from {records} as r join _baseline_labels as l using (record_key)
     """)
-    for table in ("_baseline_edges", "_baseline_labels", "_baseline_next"):
-        con.execute(f"drop table if exists {table}")
+    con.execute("drop table _baseline_labels")
+
+
+# Evidence two records of one person can share, as (key name, SQL over r giving the key).
+# One shared first or last name alone is the weakest: counted only in the generous ceiling.
+_EVIDENCE_KEYS = (
+    ("e", "email_key"), ("p", "phone_key"), ("b", "birth_date::varchar"), ("s", "street_key"),
+    ("z", "postcode_key"), ("h", "handle_key"), ("m", "mailbox_key"), ("u", "email_user"),
+    ("n", "first_name_canonical || ' ' || last_name_variant"),
+    ("n", "last_name_variant || ' ' || first_name_variant"),
+)
+_NAME_PART_KEYS = (("f", "first_name_canonical"), ("l", "last_name_variant"), ("l", "first_name_variant"))
+
+
+@dataclass(frozen=True)
+class EvidenceCeiling:
+    """How many true pairs any matcher could link: records of one person joined, transitively,
+    by an exact shared value or a deterministic link (``reachable``), or also by one shared
+    name part (``reachable_by_a_name_part``). The remaining pairs share nothing."""
+
+    true_pairs: int
+    reachable: int
+    reachable_by_a_name_part: int
+
+    def describe(self) -> str:
+        strict, loose = self.reachable / self.true_pairs, self.reachable_by_a_name_part / self.true_pairs
+        return (f"evidence ceiling: of {self.true_pairs:,} true pairs, {self.reachable:,} (recall {strict:.4f}, "
+                f"F1 at most {2 * strict / (1 + strict):.4f}) are joined by shared contact points, full names, "
+                f"birth dates, addresses, handles or deterministic links; {self.reachable_by_a_name_part:,} "
+                f"(recall {loose:.4f}) if one shared first or last name counted too")
+
+
+def evidence_ceiling(warehouse: Path, truth_path: Path) -> EvidenceCeiling:
+    """What recall the records allow, whatever the model (see EvidenceCeiling)."""
+    con = duckdb.connect()
+    try:
+        quoted = str(truth_path).replace("'", "''")
+        con.execute(f"attach '{warehouse}' as w (read_only)")
+        con.execute(f"""create table r as select i.*, t.person_id from w.main.int_identity_records as i
+            join read_csv('{quoted}', all_varchar = true) as t
+            on i.channel = t.channel and i.entity = t.entity and i.source_record_id = t.source_record_id::varchar""")
+        links = """select left_record_key, 'k' || left_record_key || right_record_key from w.main.int_identity_links
+                   union all
+                   select right_record_key, 'k' || left_record_key || right_record_key from w.main.int_identity_links"""
+        counts = []
+        for keys in (_EVIDENCE_KEYS, _EVIDENCE_KEYS + _NAME_PART_KEYS):
+            keyed = " union all ".join(f"select record_key, person_id || '{name}' || ({sql}) from r "
+                                       f"where ({sql}) is not null" for name, sql in keys)
+            _components(con, f"{keyed} union all {links}", "select record_key from r", "_evidence_labels")
+            counts.append(con.execute("""
+                select sum(n * (n - 1) // 2) from (
+                    select count(*) as n from r join _evidence_labels using (record_key) group by person_id, label)
+            """).fetchall()[0][0])
+        true_pairs = con.execute("select sum(n * (n - 1) // 2) from (select count(*) as n from r group by person_id)"
+                                 ).fetchall()[0][0]
+        return EvidenceCeiling(int(true_pairs), int(counts[0]), int(counts[1]))
+    finally:
+        con.close()
+
+
+def _components(con: duckdb.DuckDBPyConnection, keyed: str, nodes: str, output: str) -> None:
+    """Connected components of the records in ``nodes`` (SQL: record_key) joined by sharing a
+    key in ``keyed`` (SQL: record_key, shared_key). ``output`` gets (record_key, label), the
+    label being the smallest record_key of the component.
+
+    Label propagation over one star per key (each record tied to the key's first record, so
+    a phone on a thousand records adds a thousand edges, not a million): every record takes
+    the smallest label among its neighbours until none changes (a few rounds here)."""
+    con.execute(f"""
+        create or replace temp table _component_edges as
+        with keyed(record_key, shared_key) as ({keyed}),
+        stars as (select record_key as a, min(record_key) over (partition by shared_key) as b from keyed)
+        select distinct a, b from stars where a <> b
+        union
+        select distinct b, a from stars where a <> b
+    """)
+    con.execute(f"create or replace temp table {output} as select record_key, record_key as label from ({nodes})")
+    while True:
+        con.execute(f"""
+            create or replace temp table _component_next as
+            select l.record_key, least(l.label, coalesce(min(n.label), l.label)) as label
+            from {output} as l
+            left join _component_edges as e on e.a = l.record_key
+            left join {output} as n on n.record_key = e.b
+            group by l.record_key, l.label
+        """)
+        changed = con.execute(f"""select count(*) from _component_next join {output} using (record_key)
+                                  where _component_next.label <> {output}.label""").fetchall()[0][0]
+        con.execute(f"create or replace temp table {output} as select * from _component_next")
+        if changed == 0:
+            break
+    con.execute("drop table _component_edges")
+    con.execute("drop table _component_next")
 
 
 def write_chart(results: dict[str, PairwiseScore], path: Path) -> Path:
@@ -194,9 +255,13 @@ def main(argv: list[str] | None = None) -> None:
                         help="also re-match at these thresholds, e.g. 0.5,0.8,0.9,0.95, and compare with the "
                              "exact e-mail-or-phone baseline")
     parser.add_argument("--chart", type=Path, default=Path("reports/precision_recall.html"))
+    parser.add_argument("--ceiling", action="store_true",
+                        help="also print how many true pairs share any evidence at all (what recall the data allows)")
     args = parser.parse_args(argv)
     warehouse = args.warehouse or warehouse_path()
     print("customer_crosswalk: " + evaluate_warehouse(warehouse, args.truth).describe())
+    if args.ceiling:
+        print(evidence_ceiling(warehouse, args.truth).describe())
     if args.thresholds:
         results = threshold_study(warehouse, args.truth, args.thresholds)
         print(f"\n{'method':<24}{'precision':>10}{'recall':>10}{'F1':>10}{'customers':>11}")

@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from cdp.evaluate import exact_contact_baseline, score
+from cdp.evaluate import evidence_ceiling, exact_contact_baseline, score
 
 
 def test_pairwise_scores_on_a_hand_checked_case():
@@ -55,3 +55,25 @@ def test_exact_contact_baseline_links_transitively_through_email_and_phone():
     customers = dict(con.execute("select source_record_id, customer_id from predicted").fetchall())
     assert customers["a"] == customers["b"] == customers["c"] == "crm:contacts:a"
     assert customers["d"] == "crm:contacts:d"
+
+
+def test_evidence_ceiling_counts_pairs_joined_by_any_shared_evidence(tmp_path):
+    warehouse, truth = tmp_path / "warehouse.duckdb", tmp_path / "truth.csv"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("""create table int_identity_records as select
+            'x:y:' || id as record_key, 'x' as channel, 'y' as entity, id as source_record_id,
+            email_key, phone_key, null::date as birth_date, null as street_key, null as postcode_key,
+            null as handle_key, null as mailbox_key, null as email_user,
+            first_name as first_name_canonical, null as last_name_variant, first_name as first_name_variant
+            from (values
+                -- P1: a, b, c chained by an e-mail and a phone; d shares only a first name with a
+                ('a', 'x@mail.ru', null, 'elena'), ('b', 'x@mail.ru', '+1', null), ('c', null, '+1', null),
+                ('d', null, null, 'elena'),
+                -- P2: e and f joined by a deterministic link (a login); g shares nothing
+                ('e', null, null, null), ('f', null, '+2', null), ('g', null, null, null)
+            ) t(id, email_key, phone_key, first_name)""")
+        con.execute("create table int_identity_links as select 'x:y:e' as left_record_key, 'x:y:f' as right_record_key")
+    truth.write_text("channel,entity,source_record_id,person_id\n" + "".join(
+        f"x,y,{record},{person}\n" for record, person in zip("abcdefg", ["P1"] * 4 + ["P2"] * 3, strict=True)))
+    ceiling = evidence_ceiling(warehouse, truth)
+    assert (ceiling.true_pairs, ceiling.reachable, ceiling.reachable_by_a_name_part) == (6 + 3, 3 + 1, 6 + 1)
