@@ -22,7 +22,13 @@ from pathlib import Path
 from cdp.contract import landing_dir, warehouse_path
 
 DEFAULT_PEOPLE = 3000
-TRUTH_PATH = Path("data/ground_truth/identity.csv")
+
+
+def truth_path(landing: Path) -> Path:
+    """Where the generated sample's ground truth goes: beside the landing folder
+    (data/landing -> data/ground_truth/identity.csv), so a run on other exports never scores
+    them against the sample's truth, and two sample folders keep a truth each."""
+    return landing.parent / "ground_truth" / "identity.csv"
 
 
 def _peak_rss_mib() -> float:
@@ -39,7 +45,7 @@ def run(people: int, seed: int) -> int:
     landing = landing_dir()
     if not discover(landing)[0]:
         print(f"landing folder {landing} is empty: generating sample exports for {people:,} people (seed {seed})")
-        generate(landing, TRUTH_PATH, people=people, seed=seed)
+        generate(landing, truth_path(landing), people=people, seed=seed)
 
     from cdp.segments import write as write_segment_models
 
@@ -58,7 +64,8 @@ def run(people: int, seed: int) -> int:
     )
     from cdp.summary import print_summary
 
-    print_summary(warehouse_path(), TRUTH_PATH if TRUTH_PATH.exists() else None)
+    truth = truth_path(landing)
+    print_summary(warehouse_path(), truth if truth.exists() else None)
     print(f"\nwall time {time.perf_counter() - started:.1f} s, peak memory {_peak_rss_mib():,.0f} MiB "
           f"(largest of this process and the dbt subprocess)")
     if not result.success:

@@ -275,3 +275,11 @@ def test_a_handle_belongs_to_one_person_on_a_platform():
     assert emitter.handle(second, "telegram") == "@elena_p10"
     assert emitter.handle(first, "telegram") == "@elena_p"  # a person keeps the handle they got
     assert emitter.handle(second, "instagram") == "@elena_p"  # another platform: free
+
+
+def test_the_sample_truth_sits_beside_its_landing_folder(tmp_path):
+    from cdp.cli import truth_path
+
+    assert truth_path(Path("data/landing")) == Path("data/ground_truth/identity.csv")
+    # another sample folder keeps its own truth, and other exports are never scored against data/'s
+    assert truth_path(tmp_path / "landing") == tmp_path / "ground_truth" / "identity.csv"
