@@ -181,8 +181,9 @@ def evidence_ceiling(warehouse: Path, truth_path: Path) -> EvidenceCeiling:
                    select right_record_key, 'k' || left_record_key || right_record_key from w.main.int_identity_links"""
         counts = []
         for keys in (_EVIDENCE_KEYS, _EVIDENCE_KEYS + _NAME_PART_KEYS):
-            keyed = " union all ".join(f"select record_key, person_id || '{name}' || ({sql}) from r "
-                                       f"where ({sql}) is not null" for name, sql in keys)
+            # one key space per person and kind of value (chr(31) keeps the parts apart)
+            keyed = " union all ".join(f"select record_key, concat_ws(chr(31), person_id, '{name}', {sql}) "
+                                       f"from r where ({sql}) is not null" for name, sql in keys)
             _components(con, f"{keyed} union all {links}", "select record_key from r", "_evidence_labels")
             counts.append(con.execute("""
                 select sum(n * (n - 1) // 2) from (
