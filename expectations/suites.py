@@ -72,7 +72,10 @@ class Suite:
         select = ", ".join(f'{self.derived[c]} as "{c}"' if c in self.derived else f'"{c}"' for c in columns)
         rows = f"{table or self.table}{self.batch_filter(skip_batches)}"
         if sample_rows is not None:
-            rows = f"(select * from {rows} using sample reservoir({sample_rows} rows) repeatable (42))"
+            # exactly sample_rows rows, uniform and repeatable: those first by a seeded hash of
+            # the row id (bottom-k sampling). DuckDB's repeatable reservoir sample runs on one
+            # thread: 8.7 s against 1.9 s for a million records' 1.6M web events.
+            rows = f"(select * from {rows} order by hash(rowid, 42) limit {sample_rows})"
         return f"select {select or '*'} from {rows}"
 
     def batch_filter(self, skip_batches: frozenset[str]) -> str:
