@@ -137,7 +137,7 @@ def cluster_scored_pairs(records: pa.Table, pairs: pa.Table, threshold: float = 
         raise ValueError(f"match threshold must be between 0 and 1, got {threshold}")
     con = workspace()
     try:
-        if load_records(con, records) == 0:
+        if load_records(con, records, blocking_keys=False) == 0:
             return _empty_result()
         con.register("pairs_input", pairs)
         con.execute(f"""

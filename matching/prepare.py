@@ -12,7 +12,8 @@ from matching.settings import INPUT_COLUMNS
 RARE_NAME_CAP = 50
 
 
-def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str = "identity_records") -> int:
+def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str = "identity_records",
+                 blocking_keys: bool = True) -> int:
     """Create ``table`` from the Arrow records; returns the row count.
 
     Adds ``rare_name_key`` (first name canonical + last name variant, only where that name
@@ -20,17 +21,22 @@ def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str =
     least two kinds of identifying evidence (name, birth date, e-mail, phone, address).
     A record with one kind only (a receipt's phone, a chat's display name) can say which
     customer it belongs to but not that two customers are one; see matching.cluster.
+    Clustering scored pairs needs no blocking: ``blocking_keys=False`` leaves the rare-name
+    keys null (their counts over the whole file take seconds at a million records).
     """
+    rare_keys = (f"""{_rare("first_name_canonical", "last_name_variant")} as rare_name_key,
+            -- the same rare name with a typo in the first name after its initial, or in the
+            -- last name after its third letter
+            {_rare("first_name_variant[1]", "last_name_variant")} as rare_initial_key,
+            {_rare("first_name_canonical", "last_name_variant[1:3]")} as rare_name_prefix_key""" if blocking_keys
+                 else "null::varchar as rare_name_key, null::varchar as rare_initial_key, "
+                      "null::varchar as rare_name_prefix_key")
     con.register("records_input", records.select(list(INPUT_COLUMNS)))
     con.execute(f"""
         create or replace table {table} as
         select
             *,
-            {_rare("first_name_canonical", "last_name_variant")} as rare_name_key,
-            -- the same rare name with a typo in the first name after its initial, or in the
-            -- last name after its third letter
-            {_rare("first_name_variant[1]", "last_name_variant")} as rare_initial_key,
-            {_rare("first_name_canonical", "last_name_variant[1:3]")} as rare_name_prefix_key,
+            {rare_keys},
             (
                 (first_name_key is not null or last_name_key is not null)::int
                 + (birth_date is not null)::int

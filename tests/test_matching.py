@@ -242,3 +242,15 @@ def test_a_file_without_contact_points_still_links_its_people():
     together = sum(linked[f"crm:contacts:{i}"] == linked[f"loyalty:members:{i}"] for i in range(300))
     assert together == 300
     assert len(set(linked.values())) == 300
+
+
+def test_records_loaded_for_clustering_only_skip_the_blocking_keys_but_not_the_anchors():
+    loaded = {}
+    for blocking_keys in (True, False):
+        con = duckdb.connect()
+        load_records(con, _records(PEOPLE), blocking_keys=blocking_keys)
+        loaded[blocking_keys] = con.execute("select record_key, rare_name_key, is_anchor from identity_records "
+                                            "order by record_key").fetchall()
+    assert all(rare is not None for _, rare, _ in loaded[True])  # five rare names
+    assert all(rare is None for _, rare, _ in loaded[False])
+    assert [(key, anchor) for key, _, anchor in loaded[True]] == [(key, anchor) for key, _, anchor in loaded[False]]
