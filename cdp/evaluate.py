@@ -198,37 +198,22 @@ def evidence_ceiling(warehouse: Path, truth_path: Path) -> EvidenceCeiling:
 
 def _components(con: duckdb.DuckDBPyConnection, keyed: str, nodes: str, output: str) -> None:
     """Connected components of the records in ``nodes`` (SQL: record_key) joined by sharing a
-    key in ``keyed`` (SQL: record_key, shared_key). ``output`` gets (record_key, label), the
-    label being the smallest record_key of the component.
+    key in ``keyed`` (SQL: record_key, shared_key); ``output`` gets (record_key, label).
+    Each record is tied to the key's first record (one star per key, so a phone on a
+    thousand records adds a thousand edges, not half a million); the components are the
+    matching package's."""
+    from matching.cluster import connected_components
 
-    Label propagation over one star per key (each record tied to the key's first record, so
-    a phone on a thousand records adds a thousand edges, not a million): every record takes
-    the smallest label among its neighbours until none changes (a few rounds here)."""
     con.execute(f"""
         create or replace temp table _component_edges as
         with keyed(record_key, shared_key) as ({keyed}),
         stars as (select record_key as a, min(record_key) over (partition by shared_key) as b from keyed)
-        select distinct a, b from stars where a <> b
-        union
-        select distinct b, a from stars where a <> b
+        select distinct a as record_key_l, b as record_key_r, 1.0 as match_probability from stars where a <> b
     """)
-    con.execute(f"create or replace temp table {output} as select record_key, record_key as label from ({nodes})")
-    while True:
-        con.execute(f"""
-            create or replace temp table _component_next as
-            select l.record_key, least(l.label, coalesce(min(n.label), l.label)) as label
-            from {output} as l
-            left join _component_edges as e on e.a = l.record_key
-            left join {output} as n on n.record_key = e.b
-            group by l.record_key, l.label
-        """)
-        changed = con.execute(f"""select count(*) from _component_next join {output} using (record_key)
-                                  where _component_next.label <> {output}.label""").fetchall()[0][0]
-        con.execute(f"create or replace temp table {output} as select * from _component_next")
-        if changed == 0:
-            break
+    components = connected_components(con, nodes, "select * from _component_edges", threshold=0.5)
+    con.execute(f"create or replace temp table {output} as select record_key, cluster_id as label from {components}")
+    con.execute(f"drop table {components}")
     con.execute("drop table _component_edges")
-    con.execute("drop table _component_next")
 
 
 def write_chart(results: dict[str, PairwiseScore], path: Path) -> Path:

@@ -54,7 +54,7 @@ def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, th
         select {right}, {left}, match_probability, is_forced from {edges}
         where match_probability >= {attach_threshold}
     """)
-    named = _components(
+    named = connected_components(
         con,
         nodes=f"select {UNIQUE_ID} from {records} where is_anchor",
         edges=f"""select e.{left}, e.{right}, e.match_probability from {edges} as e
@@ -89,7 +89,7 @@ def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, th
         select {UNIQUE_ID} from {records} where not is_anchor
         and {UNIQUE_ID} not in (select {UNIQUE_ID} from _attached)
     """)
-    rest = _components(
+    rest = connected_components(
         con,
         nodes="select * from _unattached",
         edges=f"""select e.{left}, e.{right}, e.match_probability from {edges} as e
@@ -156,7 +156,7 @@ def _without_weak_bridges(con: duckdb.DuckDBPyConnection, edges: str, named: str
                                                 schema=pa.schema([(left, pa.string()), (right, pa.string())])))
     con.execute("create or replace table _weak_bridges as select * from weak_bridges_input")
     con.unregister("weak_bridges_input")
-    return _components(
+    return connected_components(
         con,
         nodes=f"select {UNIQUE_ID} from {named}",
         edges=f"""select e.{left}, e.{right}, e.match_probability from {edges} as e
@@ -214,7 +214,7 @@ def _merge_along_forced_links(con: duckdb.DuckDBPyConnection, membership: str, e
     """)
     if not con.execute("select count(*) from _forced_cluster_pairs").fetchall()[0][0]:
         return
-    merged = _components(
+    merged = connected_components(
         con,
         nodes=f"select distinct cluster_id as {UNIQUE_ID} from {membership}",
         edges="select * from _forced_cluster_pairs",
@@ -230,7 +230,10 @@ def _merge_along_forced_links(con: duckdb.DuckDBPyConnection, membership: str, e
     """)
 
 
-def _components(con: duckdb.DuckDBPyConnection, nodes: str, edges: str, threshold: float) -> str:
+def connected_components(con: duckdb.DuckDBPyConnection, nodes: str, edges: str, threshold: float) -> str:
+    """Splink's connected components of ``nodes`` (SQL: record_key) over ``edges`` (SQL:
+    record_key_l, record_key_r, match_probability) at ``threshold``; returns a table name
+    with (record_key, cluster_id)."""
     result = cluster_pairwise_predictions_at_threshold(
         con.sql(nodes), con.sql(edges), DuckDBAPI(connection=con),
         node_id_column_name=UNIQUE_ID,
