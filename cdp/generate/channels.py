@@ -111,9 +111,9 @@ class Emitter:
         }
         self.ids = {k: Ids(prefix, digits, rng) for k, (prefix, digits) in ids.items()}
         self._browsers_in_truth: set[str] = set()
-        # a platform gives a handle to one account: (platform, handle) -> person, and the
-        # handle each person got on each platform
-        self._handle_owner: dict[tuple[str, str], str] = {}
+        # a platform gives a handle to one account: the (platform, handle) pairs taken, and
+        # the handle each person got on each platform
+        self._handles_taken: set[tuple[str, str]] = set()
         self._handle_of: dict[tuple[str, str], str] = {}
         self._campaigns(span_days)
         self._stores()
@@ -512,9 +512,9 @@ class Emitter:
             return mine
         wanted, num = R.handle(p, platform), int(p.pid[1:])
         for candidate in (wanted, f"{wanted}{num % 100}", f"{wanted}{num % 10000}", f"{wanted}_{num}"):
-            if (platform, candidate.lower()) not in self._handle_owner:
+            if (platform, candidate.lower()) not in self._handles_taken:
                 break
-        self._handle_owner[(platform, candidate.lower())] = p.pid
+        self._handles_taken.add((platform, candidate.lower()))
         self._handle_of[(platform, p.pid)] = candidate
         return candidate
 
