@@ -7,7 +7,9 @@ fingerprint of exactly what the suite read: its expectations, the row count and 
 every row of its query. Publishing re-validates unless the fingerprint still matches, so
 a mart changed after its checks (or checked by other expectations) is validated again.
 For a raw table, which only grows by whole batches, the record also lists the load
-batches the suite passed on, so the Dagster asset checks validate only new batches.
+batches the suite passed on, so the Dagster asset checks validate only new batches; and
+the loader records the batches whose values passed its gate (``<suite>.gate.json``), so
+the asset checks read only the columns and ids of those, not the values again.
 The record holds counts and hashes only, no values.
 """
 
@@ -22,10 +24,12 @@ import duckdb
 
 from expectations.suites import Suite
 
+GATE = ".gate"  # file name suffix of the loader gate's passes
+
 
 def fingerprint(con: duckdb.DuckDBPyConnection, suite: Suite) -> str:
     rows, digest = con.execute(f"select count(*), bit_xor(hash(q)) from ({suite.query()}) as q").fetchall()[0]
-    expectations = repr([(spec.kind.__name__, sorted(spec.kwargs.items(), key=str)) for spec in suite.expectations])
+    expectations = repr([(spec.kind, sorted(spec.kwargs.items(), key=str)) for spec in suite.expectations])
     return hashlib.sha256(f"{suite.name}|{expectations}|{rows}|{digest}".encode()).hexdigest()
 
 
@@ -43,8 +47,26 @@ def record_pass(con: duckdb.DuckDBPyConnection, suite: Suite, skipped_batches: f
         record["batches"] = sorted(checked | skipped_batches)
     else:
         record["fingerprint"] = fingerprint(con, suite)
-    folder.mkdir(exist_ok=True)
-    path = folder / f"{suite.name}.json"
+    _write(folder / f"{suite.name}.json", record)
+
+
+def record_gate_pass(con: duckdb.DuckDBPyConnection, suite: Suite, batch: str) -> None:
+    """The loader's gate passed the raw suite's value checks on load batch ``batch`` (whole,
+    or a sample of it) before it landed: the asset checks need not read those values again."""
+    folder = _folder(con)
+    if folder is None:
+        return
+    passed = set(_recorded(con, suite, GATE).get("batches", [])) - passed_batches(con, suite)
+    _write(folder / f"{suite.name}{GATE}.json", {"suite": suite.name, "batches": sorted(passed | {batch})})
+
+
+def gate_passed_batches(con: duckdb.DuckDBPyConnection, suite: Suite) -> frozenset[str]:
+    """Load batches whose values passed the loader's gate (see record_gate_pass)."""
+    return frozenset(_recorded(con, suite, GATE).get("batches", []))
+
+
+def _write(path: Path, record: dict) -> None:
+    path.parent.mkdir(exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}")
     partial.write_text(json.dumps(record), encoding="utf-8")
     os.replace(partial, path)
@@ -62,9 +84,9 @@ def passed_batches(con: duckdb.DuckDBPyConnection, suite: Suite) -> frozenset[st
     return frozenset(_recorded(con, suite).get("batches", []))
 
 
-def _recorded(con: duckdb.DuckDBPyConnection, suite: Suite) -> dict:
+def _recorded(con: duckdb.DuckDBPyConnection, suite: Suite, kind: str = "") -> dict:
     folder = _folder(con)
-    path = folder / f"{suite.name}.json" if folder else None
+    path = folder / f"{suite.name}{kind}.json" if folder else None
     if path is None or not path.exists():
         return {}
     try:

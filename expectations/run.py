@@ -16,10 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import great_expectations as gx
-from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from expectations.passes import passed_batches, record_pass
+from expectations.passes import gate_passed_batches, passed_batches, record_pass
 from expectations.suites import SUITES, Spec, Suite
 
 # A raw suite validates at most this many rows, drawn uniformly (its rates are then known to
@@ -36,6 +34,7 @@ class SuiteOutcome:
     rows: int
     result: object = field(default=None, compare=False, repr=False)  # the GE result, for data docs
     sampled_from: int | None = None  # rows to check when ``rows`` of them were a random sample
+    gated_batches: int = 0  # new batches whose values the load gate had checked (not read again)
 
     def describe(self) -> str:
         if self.result is None and self.success:
@@ -43,6 +42,8 @@ class SuiteOutcome:
         verdict = "passed" if self.success else "FAILED"
         passed = self.evaluated - len(self.failed)
         rows = f"{self.rows} rows" + (f" sampled from {self.sampled_from}" if self.sampled_from else "")
+        if self.gated_batches:
+            rows += f"; values of {self.gated_batches} batch(es) checked by the load gate"
         text = f"{self.suite}: {verdict} ({passed}/{self.evaluated} expectations, {rows})"
         return text + "".join(f"\n    failed: {f}" for f in self.failed)
 
@@ -52,10 +53,15 @@ def validate(con: duckdb.DuckDBPyConnection, suite: Suite, table: str | None = N
     """Validate one suite (or some of its expectations, on another table) on a warehouse connection.
 
     ``new_batches_only``: a raw suite reads only the load batches no earlier pass covered
-    (see expectations.passes); with none, it passes at once (0 rows, 0 expectations)."""
+    (see expectations.passes); with none, it passes at once (0 rows, 0 expectations). Of
+    those, batches whose values passed the loader's gate are checked for columns and ids
+    only: the gate measured the same rates on them as they landed."""
     whole = table is None and expectations is None
     expectations = suite.expectations if expectations is None else expectations
-    skipped = passed_batches(con, suite) if whole and new_batches_only and suite.batch_column else frozenset()
+    skipped = gated = frozenset()
+    if whole and new_batches_only and suite.batch_column:
+        skipped = passed_batches(con, suite)
+        gated = gate_passed_batches(con, suite) - skipped
     to_check = con.execute(f"select count(*) from {suite.table}{suite.batch_filter(skipped)}"
                            ).fetchall()[0][0] if whole and suite.batch_column else None
     if skipped and not to_check:
@@ -63,8 +69,11 @@ def validate(con: duckdb.DuckDBPyConnection, suite: Suite, table: str | None = N
     # a raw suite's checks are rates (and ids the loader never lets through empty): beyond
     # RAW_SAMPLE_ROWS rows they are measured on a uniform sample, as the load gate does
     sampled = to_check is not None and to_check > RAW_SAMPLE_ROWS
-    frame = con.execute(suite.query(table, expectations, skipped,
-                                    sample_rows=RAW_SAMPLE_ROWS if sampled else None)).df()
+    frame = con.execute(suite.query(table, expectations, skipped, sample_rows=RAW_SAMPLE_ROWS if sampled else None,
+                                    gated_batches=gated)).df()
+    import great_expectations as gx  # here, not at the top: importing it takes 5 s
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -82,7 +91,7 @@ def validate(con: duckdb.DuckDBPyConnection, suite: Suite, table: str | None = N
     if result.success and whole:
         record_pass(con, suite, skipped)
     return SuiteOutcome(suite.name, bool(result.success), len(result.results), failed, len(frame), result,
-                        sampled_from=to_check if sampled else None)
+                        sampled_from=to_check if sampled else None, gated_batches=len(gated))
 
 
 # Sample values GE keeps for failed expectations: personal data, so kept out of the HTML docs.

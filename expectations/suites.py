@@ -18,9 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import great_expectations as gx
-from great_expectations.expectations import Expectation
-
 from cdp.contract import ENTITIES, Entity
 
 _DATE_TEXT = r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{8}|\d{1,2}[./]\d{1,2}[./]\d{4})\s*$"
@@ -37,13 +34,22 @@ METADATA_COLUMNS = ["_batch_id", "_source_file", "_row_number", "_loaded_at"]
 
 @dataclass(frozen=True)
 class Spec:
-    """One expectation: its Great Expectations class and arguments (built fresh for every run)."""
+    """One expectation: the name of its Great Expectations class and its arguments (built
+    fresh for every run). Held by name so that reading the suites (publishing, fingerprints,
+    loading the Dagster definitions) does not import Great Expectations, which takes 5 s."""
 
-    kind: type[Expectation]
+    kind: str
     kwargs: dict
 
-    def build(self) -> Expectation:
-        return self.kind(**self.kwargs)
+    def build(self):
+        import great_expectations as gx
+
+        return getattr(gx.expectations, self.kind)(**self.kwargs)
+
+    @property
+    def is_value_check(self) -> bool:
+        """A rate over one column's values (the kind the loader's gate runs on each batch)."""
+        return "column" in self.kwargs and "mostly" in self.kwargs
 
     @property
     def columns(self) -> list[str]:
@@ -64,12 +70,30 @@ class Suite:
     batch_column: str = ""  # raw tables: the load batch of each row, so new batches can be checked alone
 
     def query(self, table: str | None = None, expectations: list[Spec] | None = None,
-              skip_batches: frozenset[str] = frozenset(), sample_rows: int | None = None) -> str:
-        """The rows to validate; with ``sample_rows``, a uniform random sample of that many."""
+              skip_batches: frozenset[str] = frozenset(), sample_rows: int | None = None,
+              gated_batches: frozenset[str] = frozenset()) -> str:
+        """The rows to validate; with ``sample_rows``, a uniform random sample of that many.
+
+        ``gated_batches``: batches whose values the loader's gate already checked; their
+        value-check columns read as null, which those checks (rates over non-null values)
+        do not count, while the columns and ids are still checked on every row."""
         if self.sql:
             return self.sql
-        columns = sorted({c for e in (expectations or self.expectations) for c in e.columns})
-        select = ", ".join(f'{self.derived[c]} as "{c}"' if c in self.derived else f'"{c}"' for c in columns)
+        expectations = expectations or self.expectations
+        columns = sorted({c for e in expectations for c in e.columns})
+        valued = {e.kwargs["column"] for e in expectations if "column" in e.kwargs}
+        gated_columns = {e.kwargs["column"] for e in self.expectations if e.is_value_check}
+        listed = _listed(gated_batches)
+
+        def expression(column: str) -> str:
+            if column not in valued:  # only the column-set check names it: its values are not needed
+                return "null::varchar"
+            value = self.derived.get(column, f'"{column}"')
+            if listed and column in gated_columns:
+                return f'case when "{self.batch_column}" in ({listed}) then null else {value} end'
+            return value
+
+        select = ", ".join(f'{expression(c)} as "{c}"' for c in columns)
         rows = f"{table or self.table}{self.batch_filter(skip_batches)}"
         if sample_rows is not None:
             # exactly sample_rows rows, uniform and repeatable: those first by a seeded hash of
@@ -80,17 +104,19 @@ class Suite:
 
     def batch_filter(self, skip_batches: frozenset[str]) -> str:
         """SQL: rows of batches other than ``skip_batches`` (content hashes, so safe to inline)."""
-        if not skip_batches:
-            return ""
-        listed = ", ".join(f"'{b}'" for b in sorted(skip_batches) if all(c in "0123456789abcdef" for c in b))
+        listed = _listed(skip_batches)
         return f' where "{self.batch_column}" not in ({listed})' if listed else ""
 
     def value_checks(self, present: set[str]) -> list[Spec]:
         """The per-row value expectations on columns in ``present`` (what the loader checks per batch)."""
         def source(column: str) -> str:
             return column.removesuffix("__value")
-        return [e for e in self.expectations if "column" in e.kwargs and "mostly" in e.kwargs
-                and source(e.kwargs["column"]) in present]
+        return [e for e in self.expectations if e.is_value_check and source(e.kwargs["column"]) in present]
+
+
+def _listed(batches: frozenset[str]) -> str:
+    """Batch ids (content hashes, so safe to inline) as an SQL list; anything else is left out."""
+    return ", ".join(f"'{b}'" for b in sorted(batches) if all(c in "0123456789abcdef" for c in b))
 
 
 def _amount(column: str) -> str:
@@ -136,8 +162,7 @@ class _Expectations:
     """``E.ExpectX(**kwargs)`` records a Spec instead of building the expectation now."""
 
     def __getattr__(self, name: str):
-        kind = getattr(gx.expectations, name)
-        return lambda **kwargs: Spec(kind, kwargs)
+        return lambda **kwargs: Spec(name, kwargs)
 
 
 E = _Expectations()
