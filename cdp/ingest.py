@@ -360,7 +360,7 @@ def _load_batch(con: duckdb.DuckDBPyConnection, entity: Entity, rel: str, file_h
     first_empty = "case " + " ".join(
         f"when nullif(trim(\"{c}\"), '') is null then '{c}'" for c in entity.required) + " end"
     select_cols = ", ".join(_ident(c) for c in sorted(present))
-    _gate(con, entity, rel, f"(select * from _batch where {first_empty} is null)", present)
+    _gate(con, entity, rel, f"(select * from _batch where {first_empty} is null)", present, file_hash)
     rejected = con.execute(
         f"""insert into {REJECTED_ROWS} (batch_id, source_file, channel, entity, row_number,
                 column_name, reason, record_json)
@@ -388,15 +388,20 @@ GATE_MIN_ROWS = 20
 GATE_SAMPLE_ROWS = 50_000
 
 
-def _gate(con: duckdb.DuckDBPyConnection, entity: Entity, rel: str, rows: str, present: set[str]) -> None:
+def _gate(con: duckdb.DuckDBPyConnection, entity: Entity, rel: str, rows: str, present: set[str],
+          batch: str) -> None:
     """The entity's Great Expectations value checks on the batch's loadable rows; failing quarantines the file.
 
     The checks are rates (e.g. 95% of dates parseable): a few garbage values load and show up
     as nulls in staging, a batch exported in the wrong date format does not load at all.
     Batches under GATE_MIN_ROWS rows load without the gate (the warehouse suites still
     report their rates); batches over GATE_SAMPLE_ROWS are checked on a random sample.
+    A batch that passes is recorded as such, so the raw suites' asset checks do not
+    measure the same rates again.
     """
+    from expectations.passes import record_gate_pass
     from expectations.run import validate_batch
+    from expectations.suites import SUITES
 
     count = con.execute(f"select count(*) from {rows}").fetchall()[0][0]
     if count < GATE_MIN_ROWS:
@@ -409,6 +414,7 @@ def _gate(con: duckdb.DuckDBPyConnection, entity: Entity, rel: str, rows: str, p
         on = f" (rates on a random sample of {GATE_SAMPLE_ROWS:,} of {count:,} rows)" if sampled else ""
         raise BatchRejected(f"{rel}: failed the Great Expectations gate {outcome.suite}{on}: "
                             + "; ".join(outcome.failed))
+    record_gate_pass(con, SUITES[f"raw_{entity.key.replace('/', '_')}"], batch)
 
 
 def _ident(name: str) -> str:

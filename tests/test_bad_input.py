@@ -235,6 +235,34 @@ def test_raw_asset_checks_read_only_batches_no_earlier_pass_covered(tmp_path):
     assert (whole.success, whole.rows) == (False, 45)
 
 
+def test_raw_asset_checks_trust_the_values_the_load_gate_passed_but_still_check_ids(tmp_path):
+    """The loader's gate measured a batch's value rates as it landed; the asset check then
+    reads that batch's ids and columns only. A batch too small for the gate is read whole."""
+    from expectations.run import validate
+    from expectations.suites import SUITES
+
+    suite = SUITES["raw_crm_contacts"]
+
+    def check_after(name: str, change: str):
+        """Load a gated batch (40 rows) and a small one (5), apply ``change``, run the asset check."""
+        folder = tmp_path / name
+        _load(folder, {"crm/contacts/gated.csv": HEADER + "".join(f"C{i},Ana,Pop,,1980-01-02\n" for i in range(40)),
+                       "crm/contacts/small.csv": HEADER + "".join(f"S{i},Ion,Rus,,1981-02-03\n" for i in range(5))})
+        with duckdb.connect(str(folder / "w.duckdb")) as con:
+            con.execute(change)
+            return validate(con, suite, new_batches_only=True), validate(con, suite)
+
+    break_gated_dates = "update raw.crm__contacts set birth_date = 'soon' where contact_id like 'C1%'"
+    gated_dates, whole = check_after("gated", break_gated_dates)
+    small_dates, _ = check_after("small", "update raw.crm__contacts set birth_date = 'soon' where contact_id like 'S%'")
+    gated_ids, _ = check_after("ids", "update raw.crm__contacts set contact_id = null where contact_id = 'C7'")
+    assert gated_dates.success and "values of 1 batch(es) checked by the load gate" in gated_dates.describe()
+    assert not whole.success  # `cdp check` reads every value of the table
+    assert not small_dates.success
+    assert any(f.startswith("expect_column_values_to_match_regex(birth_date)") for f in small_dates.failed)
+    assert gated_ids.failed == ["expect_column_values_to_not_be_null(contact_id): 1 unexpected (2.22%)"]
+
+
 def test_a_large_raw_table_is_checked_on_a_uniform_sample_that_still_sees_bad_rates(tmp_path, monkeypatch):
     """Beyond RAW_SAMPLE_ROWS rows a raw suite reads a random sample (whole raw tables in
     pandas ran out of memory at ten million records); a broken rate still shows in it."""
