@@ -3,8 +3,10 @@
     python -m cdp.bench --people 25000 [--seed 42] [--incremental 0.01] [--workdir bench/runs] [--json FILE]
 
 Each stage runs as its own process so its peak memory (RSS) is its own: generate, load,
-dbt staging + intermediate (without matching), matching (the Splink dbt model), marts,
-Great Expectations checks, publish, evaluation. With --incremental, a share of the identity records
+one `dbt build` (as the Dagster job and an analyst run it), Great Expectations checks,
+publish, evaluation. The dbt build is split into its parts by the times in dbt's
+run_results.json: start-up, staging + identity records, matching (the Splink models),
+marts; each part's peak memory comes from sampling the process. With --incremental, a share of the identity records
 is held back, arrives as a second batch after the full run, and the same stages are timed
 again (the incremental run). The figures are printed and written as JSON so
 runs can be compared. The data (about 4 identity records and 20 rows per person) goes
@@ -20,23 +22,33 @@ import platform
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MATCHING_MODELS = ("int_scored_pairs", "int_identity_clusters")
 BIN = Path(sys.executable).parent
 
 
-def _run(name: str, command: list[str], env: dict[str, str]) -> dict:
-    """Run a stage and measure its own peak RSS with wait4 (resource usage of that child only)."""
-    started = time.perf_counter()
+def _run(name: str, command: list[str], env: dict[str, str], rss_samples: list | None = None) -> dict:
+    """Run a stage and measure its own peak RSS with wait4 (resource usage of that child only).
+
+    ``rss_samples``: also append (epoch seconds, RSS MiB) of the process every 0.2 s, so that
+    parts of one process (the stages of one dbt build) get a peak each."""
+    started, started_epoch = time.perf_counter(), time.time()
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT)
+    done = threading.Event()
+    if rss_samples is not None:
+        threading.Thread(target=_sample_rss, args=(process.pid, rss_samples, done), daemon=True).start()
     chunks = []
     for chunk in iter(lambda: process.stdout.read(65536), b""):
         chunks.append(chunk)
+    done.set()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     output = b"".join(chunks).decode("utf-8", "replace")
@@ -46,7 +58,50 @@ def _run(name: str, command: list[str], env: dict[str, str]) -> dict:
     # progress for long runs (the table comes at the end): stderr, so stdout stays the table
     print(f"{name}: {wall:.1f} s, peak RSS {usage.ru_maxrss / 1024:.0f} MiB", file=sys.stderr, flush=True)
     return {"stage": name, "wall_seconds": round(wall, 2), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
-            "_output": output}
+            "_output": output, "_started": started_epoch, "_ended": started_epoch + wall}
+
+
+def _sample_rss(pid: int, samples: list, done: threading.Event) -> None:
+    status = Path(f"/proc/{pid}/status")
+    while not done.wait(0.2):
+        try:
+            text = status.read_text()
+        except OSError:
+            return
+        for line in text.splitlines():
+            if line.startswith("VmRSS:"):
+                samples.append((time.time(), int(line.split()[1]) / 1024))
+
+
+def _dbt_parts(build: dict, run_results: Path, samples: list) -> list[dict]:
+    """The one dbt build split into time windows: start-up (parse), staging + identity
+    records (until the Splink model starts), matching (the Splink model and clustering),
+    marts (the rest). Models and tests of a window are those that started in it; with two
+    threads a model may run beside the next window's first one. Peak RSS per window comes
+    from the 0.2 s samples, so it can miss a shorter spike (the whole build's wait4 peak cannot)."""
+    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+
+    def span(result: dict) -> tuple[float, float]:
+        timing = [t for t in result["timing"] if t.get("started_at")]
+        return (datetime.fromisoformat(timing[0]["started_at"].replace("Z", "+00:00")).timestamp(),
+                datetime.fromisoformat(timing[-1]["completed_at"].replace("Z", "+00:00")).timestamp())
+
+    spans = {r["unique_id"]: span(r) for r in results if any(t.get("started_at") for t in r["timing"])}
+    first = min(start for start, _ in spans.values())
+    matching = [spans[f"model.cdp.{m}"] for m in MATCHING_MODELS if f"model.cdp.{m}" in spans]
+    match_start = min(s for s, _ in matching) if matching else build["_ended"]
+    match_end = max(e for _, e in matching) if matching else build["_ended"]
+    windows = [("dbt start-up (parse, connect)", build["_started"], first),
+               ("dbt staging + identity records", first, match_start),
+               ("matching (Splink score + cluster)", match_start, match_end),
+               ("marts", match_end, build["_ended"])]
+    parts = []
+    for name, start, end in windows:
+        inside = [r for r in results if r["unique_id"] in spans and start <= spans[r["unique_id"]][0] < end]
+        peak = max((rss for at, rss in samples if start <= at <= end), default=0.0)
+        parts.append({"stage": name, "part_of": build["stage"], "wall_seconds": round(end - start, 2),
+                      "peak_rss_mib": round(peak, 1), "model_seconds": _model_seconds(inside, top=5)})
+    return parts
 
 
 def _counts(warehouse: Path, queries: dict[str, str]) -> dict[str, int]:
@@ -83,10 +138,9 @@ def hold_back(landing: Path, late: Path, truth: Path, share: float) -> int:
     return held
 
 
-def _model_seconds(run_results: Path, top: int | None = None) -> dict[str, float]:
-    """Execution time of each dbt model of the last invocation (without dbt's start-up),
-    or of the ``top`` slowest."""
-    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+def _model_seconds(results: list[dict], top: int | None = None) -> dict[str, float]:
+    """Execution time of each dbt model among ``results`` (run_results.json entries), or of the
+    ``top`` slowest, and of the tests together."""
     seconds = {r["unique_id"].split(".")[-1]: round(r["execution_time"], 2) for r in results
                if r["unique_id"].startswith("model.")}
     tests = [r["execution_time"] for r in results if r["unique_id"].startswith(("test.", "unit_test."))]
@@ -104,22 +158,19 @@ def _pipeline(stages: list[dict], prefix: str, warehouse: Path, env: dict[str, s
     dbt, python = str(BIN / "dbt"), sys.executable
     stages.append(_run(f"{prefix}load", [python, "-m", "cdp.load"], env))
     stages[-1]["rows_out"] = _counts(warehouse, {"raw rows": "select sum(rows_loaded) from raw._load_ledger"})
-    # everything matching does not feed: seeds, staging, identity records, consent ledger
-    stages.append(_run(f"{prefix}dbt staging + identity records",
-                       [dbt, "build", "--exclude", "int_scored_pairs+", "--quiet"], env))
-    stages[-1]["rows_out"] = _counts(warehouse, {"identity records": "select count(*) from int_identity_records"})
-    stages[-1]["model_seconds"] = _model_seconds(Path(env["DBT_TARGET_PATH"]) / "run_results.json", top=5)
-    stages.append(_run(f"{prefix}matching (Splink score + cluster)",
-                       [dbt, "build", "--select", "int_scored_pairs", "int_identity_clusters", "--quiet"], env))
-    stages[-1]["model_seconds"] = _model_seconds(Path(env["DBT_TARGET_PATH"]) / "run_results.json")
-    stages[-1]["rows_out"] = _counts(warehouse, {
+    # one dbt build, as `make run` (the Dagster job) and an analyst run it; its parts are timed
+    # from run_results.json (see _dbt_parts)
+    samples: list = []
+    stages.append(_run(f"{prefix}dbt build (staging, matching, marts)", [dbt, "build", "--quiet"], env, samples))
+    build = stages[-1]
+    build["rows_out"] = _counts(warehouse, {
+        "identity records": "select count(*) from int_identity_records",
         "records scored this run": "select count(*) from int_scored_pairs where record_key_l = record_key_r "
                                    "and scored_at = (select max(scored_at) from int_scored_pairs)",
-        "clusters": "select count(distinct cluster_id) from int_identity_clusters"})
-    stages.append(_run(f"{prefix}marts", [dbt, "build", "--select", "int_identity_clusters+", "--exclude",
-                                          "int_identity_clusters", "--quiet"], env))
-    stages[-1]["rows_out"] = _counts(warehouse, {"customers": "select count(*) from dim_customers"})
-    stages[-1]["model_seconds"] = _model_seconds(Path(env["DBT_TARGET_PATH"]) / "run_results.json", top=5)
+        "customers": "select count(*) from dim_customers"})
+    for part in _dbt_parts(build, Path(env["DBT_TARGET_PATH"]) / "run_results.json", samples):
+        part["stage"] = prefix + part["stage"]
+        stages.append(part)
     # raw suites on the batches no earlier pass covered, as the Dagster asset checks do
     stages.append(_run(f"{prefix}checks (Great Expectations)",
                        [python, "-m", "expectations.run", "--new-batches"], env))
@@ -151,8 +202,10 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
         if not keep and reuse is None:
             shutil.rmtree(run_dir, ignore_errors=True)
     for stage in stages:
-        stage.pop("_output", None)
-    full = [s for s in stages if s["stage"] not in ("generate", "evaluate") and not s["stage"].startswith("incr")]
+        for private in ("_output", "_started", "_ended"):
+            stage.pop(private, None)
+    whole = [s for s in stages if "part_of" not in s]  # the parts of the dbt build are inside it
+    full = [s for s in whole if s["stage"] not in ("generate", "evaluate") and not s["stage"].startswith("incr")]
     result = {
         "people": people, "seed": seed, "machine": f"{platform.machine()} {os.cpu_count()} cores",
         "stages": stages,
@@ -161,7 +214,7 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
         "quality": quality,
     }
     if incremental:
-        late = [s for s in stages if s["stage"].startswith("incremental: ")]
+        late = [s for s in whole if s["stage"].startswith("incremental: ")]
         result["incremental_rows_held_back"] = held
         result["incremental_wall_seconds"] = round(sum(s["wall_seconds"] for s in late), 1)
     return result
@@ -185,9 +238,11 @@ def main(argv: list[str] | None = None) -> int:
     result = bench(args.people, args.seed, args.workdir, args.keep, args.incremental, args.reuse)
     print(f"{'stage':<40}{'wall s':>9}{'peak RSS MiB':>14}  rows")
     for stage in result["stages"]:
-        rows = ", ".join(f"{k} {v:,}" for k, v in stage.get("rows_out", {}).items())
-        rows += "".join(f"; {model} {seconds:.1f} s" for model, seconds in stage.get("model_seconds", {}).items())
-        print(f"{stage['stage']:<40}{stage['wall_seconds']:>9.1f}{stage['peak_rss_mib']:>14.0f}  {rows}")
+        rows = "; ".join([", ".join(f"{k} {v:,}" for k, v in stage.get("rows_out", {}).items()),
+                          *(f"{model} {seconds:.1f} s" for model, seconds in stage.get("model_seconds", {}).items())])
+        rows = rows.removeprefix("; ")
+        name = ("  " + stage["stage"].removeprefix("incremental: ")) if "part_of" in stage else stage["stage"]
+        print(f"{name:<40}{stage['wall_seconds']:>9.1f}{stage['peak_rss_mib']:>14.0f}  {rows}")
     print(f"{'pipeline (load .. publish)':<40}{result['pipeline_wall_seconds']:>9.1f}"
           f"{result['pipeline_peak_rss_mib']:>14.0f}")
     if args.incremental:
