@@ -42,6 +42,10 @@ def test_full_pipeline_job_runs_and_a_rerun_adds_nothing(defs, cdp_paths, tmp_pa
     from expectations.suites import SUITES
 
     assert len(ge_checks) == len(SUITES) == 20 and all(c.passed for c in ge_checks)
+    # dbt's tests on sources are checks of the raw assets, not observations logged with a warning
+    source_checks = {(c.asset_key.to_user_string(), c.check_name) for c in
+                     (e.event_specific_data for e in checks) if c.check_name.startswith("source_")}
+    assert ("crm/contacts", "source_not_null_crm_contacts_contact_id") in source_checks
     published = [e for e in first.all_events if e.event_type_value == "ASSET_MATERIALIZATION"
                  and e.asset_key.to_user_string() == "published_marts"]
     assert len(published) == 1

@@ -5,14 +5,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from dagster import AssetExecutionContext
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
 
 
 class CdpDbtTranslator(DagsterDbtTranslator):
-    """Groups dbt models by their folder (staging, intermediate, marts)."""
+    """Groups dbt models by their folder (staging, intermediate, marts). The dbt sources
+    are the raw assets (source crm.contacts is asset crm/contacts), so their dbt tests are
+    asset checks of those, not anonymous observations logged with a warning each."""
+
+    def __init__(self) -> None:
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
