@@ -54,6 +54,26 @@ def test_name_variant_key_keeps_different_names_apart():
     assert len({name_variant_key(n) for n in names}) == 7
 
 
+def test_name_variant_key_skips_only_rules_that_cannot_apply():
+    """Rules are skipped when the text lacks their letters; on texts built from every
+    fragment the rules touch, the result must equal running every rule in order."""
+    import random
+
+    from cdp.normalize import _VARIANT_RULES
+
+    def every_rule(value: str) -> str:
+        text = name_key(value)
+        for pattern, replacement, _ in _VARIANT_RULES:
+            text = pattern.sub(replacement, text)
+        return text
+
+    fragments = ["sh", "ch", "sch", "shch", "zh", "kh", "gh", "ph", "ck", "q", "ce", "ci", "c", "x", "w", "tz",
+                 "ye", "yo", "y", "j", "ii", "i", "a", "e", "o", "n", "nn", " "]
+    rng = random.Random(7)
+    texts = {"".join(rng.choices(fragments, k=rng.randint(1, 6))).strip() or "a" for _ in range(20_000)}
+    assert [name_variant_key(t) for t in sorted(texts)] == [every_rule(t) for t in sorted(texts)]
+
+
 def test_phone_parsing_spread_over_processes_gives_what_one_process_gives(monkeypatch):
     """cdp_phone_e164 splits a batch of DuckDB values across worker processes; the result
     must be the same values in the same order."""
