@@ -23,14 +23,13 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from matching.incremental import Scorer, model_version, score_all, score_new
 from matching.overrides import with_deterministic_links
 from matching.predict import DEFAULT_THRESHOLD, cluster_scored_pairs
-from matching.stable_ids import Previous, assign_customer_ids
+from matching.stable_ids import assign_customer_ids
 
 log = logging.getLogger(__name__)
 
@@ -106,19 +105,7 @@ def _scored_pairs(spark, schema: str, records: pa.Table, now: datetime, full_ref
 def _assignments(spark, schema: str, clusters: pa.Table, now: datetime, full_refresh: bool) -> pa.Table:
     """The customer-id log after this run: the earlier rows plus a row per new or changed id."""
     previous = None if full_refresh else _read_if_exists(spark, f"{schema}.{ASSIGNMENTS}")
-    customer_of, issued_at = {}, {}
-    if previous is not None:
-        con = duckdb.connect()
-        con.register("assignments", previous)
-        customer_of = dict(con.execute("""
-            select record_key, customer_id from assignments
-            qualify row_number() over (partition by record_key order by assigned_at desc) = 1
-        """).fetchall())
-        issued_at = dict(con.execute(
-            "select customer_id, min(customer_id_issued_at) from assignments group by 1").fetchall())
-        con.close()
-    assignments = assign_customer_ids(clusters.select(["record_key", "cluster_id"]), Previous(customer_of, issued_at),
-                                      now)
+    assignments = assign_customer_ids(clusters.select(["record_key", "cluster_id"]), previous, now)
     if previous is None:
         return assignments
     changed = assignments.filter(pc.is_valid(assignments.column("change_reason")))

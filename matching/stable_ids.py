@@ -18,21 +18,15 @@ never reused.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 
+import duckdb
 import pyarrow as pa
 
 ID_PREFIX = "cus_"
-
-
-@dataclass(frozen=True)
-class Previous:
-    """The last assignment of each record, and every id ever issued with its issue time."""
-
-    customer_of: dict[str, str]
-    issued_at: dict[str, datetime]
+SCHEMA = pa.schema([("record_key", pa.string()), ("customer_id", pa.string()),
+                    ("customer_id_issued_at", pa.timestamp("us")), ("previous_customer_id", pa.string()),
+                    ("change_reason", pa.string()), ("assigned_at", pa.timestamp("us"))])
 
 
 def new_customer_id(seed: str, taken: set[str] | dict) -> str:
@@ -45,55 +39,98 @@ def new_customer_id(seed: str, taken: set[str] | dict) -> str:
         salt += 1
 
 
-def assign_customer_ids(clusters: pa.Table, previous: Previous, now: datetime) -> pa.Table:
-    """clusters: (record_key, cluster_id). Returns one row per record: record_key,
-    customer_id, customer_id_issued_at, previous_customer_id, change_reason
-    (null | 'new' | 'merged' | 'split'), assigned_at."""
-    members: dict[str, list[str]] = defaultdict(list)
-    for record_key, cluster_id in zip(clusters.column("record_key").to_pylist(),
-                                       clusters.column("cluster_id").to_pylist(), strict=True):
-        members[cluster_id].append(record_key)
+def assign_customer_ids(clusters: pa.Table, log: pa.Table | None, now: datetime) -> pa.Table:
+    """clusters: (record_key, cluster_id); log: the assignments returned by earlier runs
+    (at least record_key, customer_id, customer_id_issued_at, assigned_at), or None at first.
+    Returns one row per record: record_key, customer_id, customer_id_issued_at,
+    previous_customer_id, change_reason (null | 'new' | 'merged' | 'split'), assigned_at.
 
-    # Each old id is owned by the cluster holding most of its records (a split's largest part).
-    best: dict[str, tuple[int, str]] = {}
-    for cluster_id in sorted(members):
-        counts = Counter(previous.customer_of[r] for r in members[cluster_id] if r in previous.customer_of)
-        for old_id, count in counts.items():
-            if old_id not in best or count > best[old_id][0]:
-                best[old_id] = (count, cluster_id)
-    owned: dict[str, list[str]] = defaultdict(list)
-    for old_id, (_count, cluster_id) in best.items():
-        owned[cluster_id].append(old_id)
-    # A cluster keeps the oldest id it owns (a merge's oldest id wins).
-    id_of_cluster = {cluster_id: min(ids, key=lambda i: (previous.issued_at[i], i))
-                     for cluster_id, ids in owned.items()}
-    owner = {old_id: cluster_id for old_id, (_count, cluster_id) in best.items()}
+    In SQL (an in-memory DuckDB over the Arrow tables): at a million records the same rules
+    as Python loops over dictionaries took 6 s, and 12 s once there was a log to read."""
+    con = duckdb.connect()
+    try:
+        con.register("clusters_in", clusters.select(["record_key", "cluster_id"]))
+        if log is None:
+            con.execute("create temp table log_in (record_key varchar, customer_id varchar, "
+                        "customer_id_issued_at timestamp, assigned_at timestamp)")
+        else:
+            # naive UTC times, as the ids are issued (a Spark table may hand over zoned ones)
+            con.register("log_in", log.select(["record_key", "customer_id", "customer_id_issued_at", "assigned_at"])
+                         .cast(pa.schema([("record_key", pa.string()), ("customer_id", pa.string()),
+                                          ("customer_id_issued_at", pa.timestamp("us")),
+                                          ("assigned_at", pa.timestamp("us"))])))
+        con.execute(_PREPARE_SQL)
+        # a new id is derived from the cluster's smallest record key; one issued before (the
+        # smaller part of a split often has the old smallest key) is salted, so no id is reused
+        clashing = con.execute("select cluster_id, seed from fresh where candidate in (select customer_id from issued) "
+                               "order by cluster_id").fetchall()
+        if clashing:
+            taken = {row[0] for row in con.execute("select customer_id from issued union all "
+                                                   "select candidate from fresh").fetchall()}
+            salted = []
+            for cluster_id, seed in clashing:
+                salted.append([new_customer_id(seed, taken), cluster_id])
+                taken.add(salted[-1][0])
+            con.executemany("update fresh set candidate = ? where cluster_id = ?", salted)
+        return con.sql(_RESULT_SQL, params={"now": now}).to_arrow_table().cast(SCHEMA)
+    finally:
+        con.close()
 
-    issued_at = dict(previous.issued_at)
-    rows = defaultdict(list)
-    for cluster_id in sorted(members):
-        records = sorted(members[cluster_id])
-        customer_id = id_of_cluster.get(cluster_id)
-        if customer_id is None:
-            customer_id = new_customer_id(records[0], issued_at)
-            issued_at[customer_id] = now
-        for record_key in records:
-            before = previous.customer_of.get(record_key)
-            if before is None:
-                reason = "new"
-            elif before == customer_id:
-                reason = None
-            elif owner[before] == cluster_id:
-                reason = "merged"  # its old id was retired into this cluster's older id
-            else:
-                reason = "split"  # its old id stayed with the larger part of the old customer
-            rows["record_key"].append(record_key)
-            rows["customer_id"].append(customer_id)
-            rows["customer_id_issued_at"].append(issued_at[customer_id])
-            rows["previous_customer_id"].append(before)
-            rows["change_reason"].append(reason)
-            rows["assigned_at"].append(now)
-    schema = pa.schema([("record_key", pa.string()), ("customer_id", pa.string()),
-                        ("customer_id_issued_at", pa.timestamp("us")), ("previous_customer_id", pa.string()),
-                        ("change_reason", pa.string()), ("assigned_at", pa.timestamp("us"))])
-    return pa.table({name: rows[name] for name in schema.names}, schema=schema)
+
+_PREPARE_SQL = """
+    create temp table previous as
+    select record_key, customer_id from log_in
+    qualify row_number() over (partition by record_key order by assigned_at desc) = 1;
+
+    create temp table issued as
+    select customer_id, min(customer_id_issued_at) as issued_at from log_in group by 1;
+
+    -- each old id is owned by the cluster holding most of its records (a split's largest
+    -- part); a tie goes to the smallest cluster id
+    create temp table owners as
+    select old_id, cluster_id
+    from (
+        select clusters_in.cluster_id, previous.customer_id as old_id, count(*) as records
+        from clusters_in join previous using (record_key)
+        group by all
+    )
+    qualify row_number() over (partition by old_id order by records desc, cluster_id) = 1;
+
+    -- a cluster keeps the oldest id it owns (a merge's oldest id wins)
+    create temp table kept as
+    select owners.cluster_id, owners.old_id as customer_id, issued.issued_at
+    from owners join issued on issued.customer_id = owners.old_id
+    qualify row_number() over (partition by owners.cluster_id order by issued.issued_at, owners.old_id) = 1;
+
+    create temp table fresh as
+    select cluster_id, min(record_key) as seed, 'cus_' || left(md5(min(record_key)), 16) as candidate
+    from clusters_in anti join kept using (cluster_id)
+    group by cluster_id;
+"""
+
+_RESULT_SQL = """
+    with ids as (
+        select cluster_id, customer_id, issued_at from kept
+        union all
+        select cluster_id, candidate, $now::timestamp from fresh
+    )
+    select
+        clusters_in.record_key,
+        ids.customer_id,
+        ids.issued_at as customer_id_issued_at,
+        previous.customer_id as previous_customer_id,
+        case
+            when previous.customer_id is null then 'new'
+            when previous.customer_id = ids.customer_id then null
+            -- its old id was retired into this cluster's older id
+            when owners.cluster_id = clusters_in.cluster_id then 'merged'
+            -- its old id stayed with the larger part of the old customer
+            else 'split'
+        end as change_reason,
+        $now::timestamp as assigned_at
+    from clusters_in
+    join ids using (cluster_id)
+    left join previous using (record_key)
+    left join owners on owners.old_id = previous.customer_id
+    order by clusters_in.cluster_id, clusters_in.record_key
+"""
