@@ -401,7 +401,7 @@ def _gate(con: duckdb.DuckDBPyConnection, entity: Entity, rel: str, rows: str, p
     """
     from expectations.passes import record_gate_pass
     from expectations.run import validate_batch
-    from expectations.suites import SUITES
+    from expectations.suites import raw_suite_of
 
     count = con.execute(f"select count(*) from {rows}").fetchall()[0][0]
     if count < GATE_MIN_ROWS:
@@ -414,7 +414,7 @@ def _gate(con: duckdb.DuckDBPyConnection, entity: Entity, rel: str, rows: str, p
         on = f" (rates on a random sample of {GATE_SAMPLE_ROWS:,} of {count:,} rows)" if sampled else ""
         raise BatchRejected(f"{rel}: failed the Great Expectations gate {outcome.suite}{on}: "
                             + "; ".join(outcome.failed))
-    record_gate_pass(con, SUITES[f"raw_{entity.key.replace('/', '_')}"], batch)
+    record_gate_pass(con, raw_suite_of(entity.key), batch)
 
 
 def _ident(name: str) -> str:

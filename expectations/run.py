@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from expectations.passes import gate_passed_batches, passed_batches, record_pass
-from expectations.suites import SUITES, Spec, Suite
+from expectations.suites import SUITES, Spec, Suite, raw_suite_of
 
 # A raw suite validates at most this many rows, drawn uniformly (its rates are then known to
 # within about ±0.1%): at ten million records whole raw tables in pandas ran out of memory.
@@ -146,7 +146,7 @@ def _describe_failure(result) -> str:
 def validate_batch(con: duckdb.DuckDBPyConnection, entity_key: str, table: str,
                    present: set[str]) -> SuiteOutcome | None:
     """The raw suite's value checks on one staged batch (``table``); None when none applies."""
-    suite = SUITES["raw_" + entity_key.replace("/", "_")]
+    suite = raw_suite_of(entity_key)
     checks = suite.value_checks(present)
     return validate(con, suite, table, checks) if checks else None
 

@@ -236,3 +236,8 @@ SUITES: dict[str, Suite] = {
         ),
     )
 }
+
+
+def raw_suite_of(entity_key: str) -> Suite:
+    """The raw suite of a contract entity ('crm/contacts' -> raw_crm_contacts)."""
+    return SUITES["raw_" + entity_key.replace("/", "_")]
