@@ -27,6 +27,7 @@ ID_PREFIX = "cus_"
 SCHEMA = pa.schema([("record_key", pa.string()), ("customer_id", pa.string()),
                     ("customer_id_issued_at", pa.timestamp("us")), ("previous_customer_id", pa.string()),
                     ("change_reason", pa.string()), ("assigned_at", pa.timestamp("us"))])
+LOG_COLUMNS = ["record_key", "customer_id", "customer_id_issued_at", "assigned_at"]  # what a run reads back
 
 
 def new_customer_id(seed: str, taken: set[str] | dict) -> str:
@@ -50,28 +51,21 @@ def assign_customer_ids(clusters: pa.Table, log: pa.Table | None, now: datetime)
     con = duckdb.connect()
     try:
         con.register("clusters_in", clusters.select(["record_key", "cluster_id"]))
-        if log is None:
-            con.execute("create temp table log_in (record_key varchar, customer_id varchar, "
-                        "customer_id_issued_at timestamp, assigned_at timestamp)")
-        else:
-            # naive UTC times, as the ids are issued (a Spark table may hand over zoned ones)
-            con.register("log_in", log.select(["record_key", "customer_id", "customer_id_issued_at", "assigned_at"])
-                         .cast(pa.schema([("record_key", pa.string()), ("customer_id", pa.string()),
-                                          ("customer_id_issued_at", pa.timestamp("us")),
-                                          ("assigned_at", pa.timestamp("us"))])))
+        # naive UTC times, as the ids are issued (a Spark table may hand over zoned ones)
+        log_schema = pa.schema([SCHEMA.field(name) for name in LOG_COLUMNS])
+        con.register("log_in", (log.select(LOG_COLUMNS) if log is not None else log_schema.empty_table())
+                     .cast(log_schema))
         con.execute(_PREPARE_SQL)
-        # a new id is derived from the cluster's smallest record key; one issued before (the
-        # smaller part of a split often has the old smallest key) is salted, so no id is reused
-        clashing = con.execute("select cluster_id, seed from fresh where candidate in (select customer_id from issued) "
-                               "order by cluster_id").fetchall()
-        if clashing:
-            taken = {row[0] for row in con.execute("select customer_id from issued union all "
-                                                   "select candidate from fresh").fetchall()}
-            salted = []
-            for cluster_id, seed in clashing:
-                salted.append([new_customer_id(seed, taken), cluster_id])
-                taken.add(salted[-1][0])
-            con.executemany("update fresh set candidate = ? where cluster_id = ?", salted)
+        # a cluster without an id gets one derived from its smallest record key, salted if
+        # that id was ever issued (the smaller part of a split often has the old smallest key)
+        taken = {row[0] for row in con.execute("select customer_id from issued").fetchall()}
+        fresh = []
+        for cluster_id, seed in con.execute("select cluster_id, min(record_key) from clusters_in "
+                                            "anti join kept using (cluster_id) group by 1 order by 1").fetchall():
+            fresh.append((cluster_id, new_customer_id(seed, taken)))
+            taken.add(fresh[-1][1])
+        con.register("fresh", pa.table({"cluster_id": pa.array([c for c, _ in fresh], pa.string()),
+                                        "candidate": pa.array([i for _, i in fresh], pa.string())}))
         return con.sql(_RESULT_SQL, params={"now": now}).to_arrow_table().cast(SCHEMA)
     finally:
         con.close()
@@ -101,11 +95,6 @@ _PREPARE_SQL = """
     select owners.cluster_id, owners.old_id as customer_id, issued.issued_at
     from owners join issued on issued.customer_id = owners.old_id
     qualify row_number() over (partition by owners.cluster_id order by issued.issued_at, owners.old_id) = 1;
-
-    create temp table fresh as
-    select cluster_id, min(record_key) as seed, 'cus_' || left(md5(min(record_key)), 16) as candidate
-    from clusters_in anti join kept using (cluster_id)
-    group by cluster_id;
 """
 
 _RESULT_SQL = """
