@@ -13,7 +13,7 @@ from matching import link_records
 from matching.bridges import weak_bridges
 from matching.cluster import cluster_records
 from matching.predict import MIN_MATCHES_PER_RECORD, scoring_linker
-from matching.prepare import load_records
+from matching.prepare import RARE_NAME_CAP, RARE_TYPO_KEY_CAP, load_records
 from matching.settings import INPUT_COLUMNS
 
 
@@ -254,3 +254,23 @@ def test_records_loaded_for_clustering_only_skip_the_blocking_keys_but_not_the_a
     assert all(rare is not None for _, rare, _ in loaded[True])  # five rare names
     assert all(rare is None for _, rare, _ in loaded[False])
     assert [(key, anchor) for key, _, anchor in loaded[True]] == [(key, anchor) for key, _, anchor in loaded[False]]
+
+
+def test_typo_tolerant_name_keys_block_only_names_few_records_carry():
+    # 'Anna Morozova' on 20 records: a rare name for the exact key (at most RARE_NAME_CAP), too
+    # common for the typo-tolerant keys, which would pair every A. Morozova and every
+    # Anna Mor... with each other; 'Ivan Sokolov' on 3 records stays blockable on all three keys
+    rows = [{"record_key": f"crm:contacts:a{i}", "first_name_key": "anna", "last_name_key": "morozova"}
+            for i in range(RARE_TYPO_KEY_CAP * 2)]
+    rows += [{"record_key": f"crm:contacts:i{i}", "first_name_key": "ivan", "last_name_key": "sokolov"}
+             for i in range(3)]
+    con = duckdb.connect()
+    load_records(con, _records(rows))
+    keys = {}
+    for name, *counts in con.execute("""
+            select first_name_key, count(rare_name_key), count(rare_initial_key), count(rare_name_prefix_key)
+            from identity_records group by 1""").fetchall():
+        keys.update({(name, key): n for key, n in zip(("name", "initial", "prefix"), counts, strict=True)})
+    assert RARE_TYPO_KEY_CAP * 2 <= RARE_NAME_CAP
+    assert keys == {("anna", "name"): 20, ("anna", "initial"): 0, ("anna", "prefix"): 0,
+                    ("ivan", "name"): 3, ("ivan", "initial"): 3, ("ivan", "prefix"): 3}
