@@ -37,9 +37,9 @@
     nullif({{ regex_replace_all('upper(' ~ expr ~ ')', "'[^0-9A-Z]'", "''") }}, '')
 {%- endmacro %}
 
-{% macro city_key(expr) -%}
-    {#- drops settlement prefixes such as 'g.' (город), 'mun.', 'or.' -#}
-    nullif(trim(regexp_replace(cdp_name_key({{ expr }}), '^(g|gorod|mun|municipiul|or|oras|s|sat|com|comuna) ', '')), '')
+{% macro city_key(name_key_expr) -%}
+    {#- a city's name key (see name_key) without settlement prefixes such as 'g.' (город), 'mun.', 'or.' -#}
+    nullif(trim(regexp_replace({{ name_key_expr }}, '^(g|gorod|mun|municipiul|or|oras|s|sat|com|comuna) ', '')), '')
 {%- endmacro %}
 
 {% macro street_key(expr) -%}

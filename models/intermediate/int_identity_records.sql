@@ -25,10 +25,54 @@ first_name_aliases as (
 
 city_aliases as (
     select
-        {{ city_key('alias') }} as alias_key,
-        min({{ city_key('canonical') }}) as canonical_key
+        {{ city_key(name_key('alias')) }} as alias_key,
+        min({{ city_key(name_key('canonical')) }}) as canonical_key
     from {{ ref('city_aliases') }}
     group by 1
+),
+
+-- The Python name functions cost about a microsecond a call, and a million records repeat a
+-- few hundred thousand texts some ten million times: each text goes through them once, here
+-- and in name_variants, and the records join the results.
+name_texts as (
+    select first_name as name_text from sources
+    union
+    select last_name from sources
+    union
+    select full_name from sources
+    union
+    select handle from sources
+    union
+    select city from sources
+),
+
+name_keys as {{ computed_once() }} (
+    select name_text, {{ name_key('name_text') }} as name_key
+    from name_texts
+    where name_text is not null
+),
+
+street_keys as (
+    select street_text, {{ street_key('street_text') }} as street_key
+    from (select distinct concat_ws(' ', street, street2) as street_text from sources) as street_texts
+),
+
+keyed_sources as (
+    select
+        sources.*,
+        first_names.name_key as first_name_text_key,
+        last_names.name_key as last_name_text_key,
+        full_names.name_key as full_name_text_key,
+        handles.name_key as handle_text_key,
+        cities.name_key as city_text_key,
+        street_keys.street_key as street_text_key
+    from sources
+    left join name_keys as first_names on first_names.name_text = sources.first_name
+    left join name_keys as last_names on last_names.name_text = sources.last_name
+    left join name_keys as full_names on full_names.name_text = sources.full_name
+    left join name_keys as handles on handles.name_text = sources.handle
+    left join name_keys as cities on cities.name_text = sources.city
+    left join street_keys on street_keys.street_text = concat_ws(' ', sources.street, sources.street2)
 ),
 
 name_roles as (
@@ -36,9 +80,9 @@ name_roles as (
     -- separate name fields: 'marina' is a first name though it ends like 'Karina' the surname
     select word, count(*) filter (where role = 'first') as as_first, count(*) filter (where role = 'last') as as_last
     from (
-        select {{ name_key('first_name') }} as word, 'first' as role from sources where first_name is not null
+        select first_name_text_key as word, 'first' as role from keyed_sources where first_name is not null
         union all
-        select {{ name_key('last_name') }}, 'last' from sources where last_name is not null
+        select last_name_text_key, 'last' from keyed_sources where last_name is not null
     )
     where word is not null and not contains(word, ' ')
     group by 1
@@ -58,12 +102,12 @@ name_roles as (
 titled as (
     select
         *,
-        {{ regex_contains(name_key('full_name'), "'^(" ~ titles ~ ") '") }} as has_title,
+        {{ regex_contains('full_name_text_key', "'^(" ~ titles ~ ") '") }} as has_title,
         {{ split_to_list(
-            "trim(regexp_replace(" ~ name_key('full_name') ~ ", '^((" ~ titles ~ ") )+', ''))",
+            "trim(regexp_replace(full_name_text_key, '^((" ~ titles ~ ") )+', ''))",
             "' '"
         ) }} as full_name_tokens
-    from sources
+    from keyed_sources
 ),
 
 name_parts as (
@@ -111,56 +155,113 @@ normalised as (
         first_seen_at,
         last_seen_at,
         handle,
-        coalesce({{ name_key('first_name') }}, nullif(parsed_first_name, '')) as first_name_key,
-        coalesce({{ name_key('last_name') }}, nullif(parsed_last_name, '')) as last_name_key,
+        coalesce(first_name_text_key, nullif(parsed_first_name, '')) as first_name_key,
+        coalesce(last_name_text_key, nullif(parsed_last_name, '')) as last_name_key,
         {{ email_key('email') }} as email_key,
         phone_numbers.parsed_phone_key as phone_key,
         {{ postcode_key('postcode') }} as postcode_key,
         -- one name per city: Moscow / Москва / Мск are all moskva (city_aliases seed)
-        coalesce(city_aliases.canonical_key, {{ city_key('name_parts.city') }}) as city_key,
-        {{ street_key("concat_ws(' ', street, street2)") }} as street_key
+        coalesce(city_aliases.canonical_key, {{ city_key('name_parts.city_text_key') }}) as city_key,
+        street_text_key as street_key,
+        handle_text_key
     from name_parts
-    left join city_aliases on city_aliases.alias_key = {{ city_key('name_parts.city') }}
+    left join city_aliases on city_aliases.alias_key = {{ city_key('name_parts.city_text_key') }}
     left join phone_numbers
         on phone_numbers.number_text = name_parts.phone
         and coalesce(phone_numbers.number_country, '') = coalesce(name_parts.country, '')
 ),
 
-with_variants as (
+with_variant_texts as (
     select
-        *,
+        normalised.*,
         nullif(concat_ws(' ', first_name_key, last_name_key), '') as full_name_key,
         split_part(email_key, '@', 1) as email_user,
-        {{ name_variant('first_name_key') }} as first_name_variant,
-        {{ name_variant('last_name_key') }} as last_name_variant,
         -- a chat handle and a mailbox name, letters and digits only, to compare with each other
         nullif({{ regex_replace_all('lower(handle)', "'[^a-z0-9]'", "''") }}, '') as handle_key,
         nullif({{ regex_replace_all("split_part(email_key, '@', 1)", "'[^a-z0-9]'", "''") }}, '') as mailbox_key,
-        -- the mailbox's letters in name-variant form, to tell a mailbox that only spells the
-        -- name ('annagulina' for Anna Gulina, whose name_concat_key is 'anagulina')
-        {{ name_variant(regex_replace_all("split_part(email_key, '@', 1)", "'[^a-z]'", "''")) }} as mailbox_name_key,
-        -- the handle's letters in name-variant form, to compare with first+last or last+first name
-        {{ name_variant(regex_replace_all('cdp_name_key(handle)', "' '", "''")) }} as handle_name_key
+        -- letters to put in name-variant form: the mailbox's, to tell a mailbox that only spells
+        -- the name ('annagulina' for Anna Gulina, whose name_concat_key is 'anagulina'); the
+        -- handle's, to compare with first+last or last+first name; the name's run together, as
+        -- a handle or mailbox would spell it ('vladimirryzhskiy' -> 'vladimiriski', as is
+        -- '@vladimir.ryzhsky')
+        {{ regex_replace_all("split_part(email_key, '@', 1)", "'[^a-z]'", "''") }} as mailbox_letters,
+        {{ regex_replace_all('handle_text_key', "' '", "''") }} as handle_letters,
+        {{ regex_replace_all("first_name_key || last_name_key", "' '", "''") }} as name_letters,
+        {{ regex_replace_all("last_name_key || first_name_key", "' '", "''") }} as name_letters_reversed
     from normalised
+),
+
+variant_texts as (
+    select first_name_key as variant_text from with_variant_texts
+    union
+    select last_name_key from with_variant_texts
+    union
+    select mailbox_letters from with_variant_texts
+    union
+    select handle_letters from with_variant_texts
+    union
+    select name_letters from with_variant_texts
+    union
+    select name_letters_reversed from with_variant_texts
+),
+
+name_variants as {{ computed_once() }} (
+    select variant_text, {{ name_variant('variant_text') }} as name_variant
+    from variant_texts
+    where variant_text is not null
 ),
 
 final as (
     select
-        with_variants.*,
+        texts.record_key,
+        texts.channel,
+        texts.entity,
+        texts.source_record_id,
+        texts.first_name,
+        texts.last_name,
+        texts.full_name,
+        texts.email,
+        texts.phone,
+        texts.birth_date,
+        texts.street,
+        texts.street2,
+        texts.city,
+        texts.postcode,
+        texts.region,
+        texts.country,
+        texts.first_seen_at,
+        texts.last_seen_at,
+        texts.handle,
+        texts.first_name_key,
+        texts.last_name_key,
+        texts.email_key,
+        texts.phone_key,
+        texts.postcode_key,
+        texts.city_key,
+        texts.street_key,
+        texts.full_name_key,
+        texts.email_user,
+        first_names.name_variant as first_name_variant,
+        last_names.name_variant as last_name_variant,
+        texts.handle_key,
+        texts.mailbox_key,
+        mailboxes.name_variant as mailbox_name_key,
+        handles.name_variant as handle_name_key,
         -- nicknames and cross-language forms resolved through the first_name_aliases seed
-        coalesce(first_name_aliases.canonical_variant, with_variants.first_name_variant) as first_name_canonical,
+        coalesce(first_name_aliases.canonical_variant, first_names.name_variant) as first_name_canonical,
         -- the last name read as a first name, for records that swapped them ('Samina Lena')
-        coalesce(last_as_first.canonical_variant, with_variants.last_name_variant) as last_name_as_first_canonical,
-        -- the name's letters run together in variant form, spelled as a handle or mailbox
-        -- would be ('vladimirryzhskiy' -> 'vladimiriski', as is '@vladimir.ryzhsky')
-        {{ name_variant(regex_replace_all("with_variants.first_name_key || with_variants.last_name_key", "' '", "''")) }}
-            as name_concat_key,
-        {{ name_variant(regex_replace_all("with_variants.last_name_key || with_variants.first_name_key", "' '", "''")) }}
-            as name_concat_reversed_key
-    from with_variants
-    left join first_name_aliases on with_variants.first_name_variant = first_name_aliases.alias_variant
-    left join first_name_aliases as last_as_first
-        on with_variants.last_name_variant = last_as_first.alias_variant
+        coalesce(last_as_first.canonical_variant, last_names.name_variant) as last_name_as_first_canonical,
+        names_run_together.name_variant as name_concat_key,
+        names_reversed.name_variant as name_concat_reversed_key
+    from with_variant_texts as texts
+    left join name_variants as first_names on first_names.variant_text = texts.first_name_key
+    left join name_variants as last_names on last_names.variant_text = texts.last_name_key
+    left join name_variants as mailboxes on mailboxes.variant_text = texts.mailbox_letters
+    left join name_variants as handles on handles.variant_text = texts.handle_letters
+    left join name_variants as names_run_together on names_run_together.variant_text = texts.name_letters
+    left join name_variants as names_reversed on names_reversed.variant_text = texts.name_letters_reversed
+    left join first_name_aliases on first_names.name_variant = first_name_aliases.alias_variant
+    left join first_name_aliases as last_as_first on last_names.name_variant = last_as_first.alias_variant
 )
 
 select * from final
