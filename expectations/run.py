@@ -69,8 +69,8 @@ def validate(con: duckdb.DuckDBPyConnection, suite: Suite, table: str | None = N
     # a raw suite's checks are rates (and ids the loader never lets through empty): beyond
     # RAW_SAMPLE_ROWS rows they are measured on a uniform sample, as the load gate does
     sampled = to_check is not None and to_check > RAW_SAMPLE_ROWS
-    frame = con.execute(suite.query(table, expectations, skipped, sample_rows=RAW_SAMPLE_ROWS if sampled else None,
-                                    gated_batches=gated)).df()
+    frame = _frame(con, suite.query(table, expectations, skipped, sample_rows=RAW_SAMPLE_ROWS if sampled else None,
+                                    gated_batches=gated))
     import great_expectations as gx  # here, not at the top: importing it takes 5 s
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -92,6 +92,18 @@ def validate(con: duckdb.DuckDBPyConnection, suite: Suite, table: str | None = N
         record_pass(con, suite, skipped)
     return SuiteOutcome(suite.name, bool(result.success), len(result.results), failed, len(frame), result,
                         sampled_from=to_check if sampled else None, gated_batches=len(gated))
+
+
+def _frame(con: duckdb.DuckDBPyConnection, query: str):
+    """The rows as a pandas frame by way of Arrow: DuckDB's ``.df()`` builds the text columns
+    value by value, three times slower at a million rows. Decimals become doubles (cast by
+    DuckDB, exactly as ``.df()`` converts them) and dates datetimes, as ``.df()`` makes them."""
+    rows = con.sql(query)
+    if any(str(kind).startswith("DECIMAL") for kind in rows.types):
+        rows = rows.project(", ".join(
+            f'"{name}"::double as "{name}"' if str(kind).startswith("DECIMAL") else f'"{name}"'
+            for name, kind in zip(rows.columns, rows.types, strict=True)))
+    return rows.to_arrow_table().to_pandas(date_as_object=False)
 
 
 # Sample values GE keeps for failed expectations: personal data, so kept out of the HTML docs.
