@@ -7,11 +7,12 @@ used in any model.
 
 from __future__ import annotations
 
+import atexit
 import math
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
-from functools import cache
 
 import pyarrow as pa
 from dbt.adapters.duckdb.plugins import BasePlugin
@@ -24,6 +25,10 @@ from cdp.normalize import name_key, name_variant_key, phone_e164_many, text_key
 # holds the interpreter lock. A batch of at least PARALLEL_MIN values is therefore split
 # across worker processes, one per core.
 PARALLEL_MIN = 1024
+# The workers hold phonenumbers' metadata and their caches: 0.75 GB each at ten million
+# records, kept for nothing once the phones are parsed, while matching, later in the same
+# build, needs the memory most. A pool idle this long is shut down (the next use starts one).
+POOL_IDLE_SECONDS = 20.0
 
 
 class Plugin(BasePlugin):
@@ -74,10 +79,61 @@ def _in_parallel(many, pairs: list[tuple]) -> list:
         return many(pairs)
     size = math.ceil(len(pairs) / workers)
     chunks = [pairs[start:start + size] for start in range(0, len(pairs), size)]
-    return [value for chunk in _pool().map(many, chunks) for value in chunk]
+    with _borrowed_pool as pool:
+        return [value for chunk in pool.map(many, chunks) for value in chunk]
 
 
-@cache
-def _pool() -> ProcessPoolExecutor:
-    # spawned, not forked: the dbt process runs DuckDB threads, which a fork would copy mid-flight
-    return ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=multiprocessing.get_context("spawn"))
+class _IdlePool:
+    """One process pool for the dbt process, shut down after POOL_IDLE_SECONDS without use.
+    dbt runs models on two threads, so users are counted and only an unused pool is closed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._users = 0
+        self._timer: threading.Timer | None = None
+
+    def __enter__(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._pool is None:
+                # spawned, not forked: the dbt process runs DuckDB threads, which a fork would copy mid-flight
+                self._pool = ProcessPoolExecutor(max_workers=os.cpu_count(),
+                                                 mp_context=multiprocessing.get_context("spawn"))
+            self._users += 1
+            return self._pool
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0:
+                self._timer = threading.Timer(POOL_IDLE_SECONDS, self.close_if_idle)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def close_if_idle(self) -> None:
+        with self._lock:
+            if self._users or self._pool is None:
+                return
+            pool, timer, self._pool, self._timer = self._pool, self._timer, None, None
+        if timer is not None and timer is not threading.current_thread():
+            timer.cancel()
+        pool.shutdown(wait=True)
+
+    @property
+    def is_open(self) -> bool:
+        return self._pool is not None
+
+    def stop_timer(self) -> None:
+        """At exit: a waiting timer thread would outlive the interpreter's clean-up."""
+        with self._lock:
+            timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
+            timer.join()
+
+
+_borrowed_pool = _IdlePool()
+atexit.register(_borrowed_pool.stop_timer)

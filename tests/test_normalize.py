@@ -93,4 +93,22 @@ def test_phone_parsing_spread_over_processes_gives_what_one_process_gives(monkey
         parsed = [row[0] for row in con.execute("select cdp_phone_e164(phone, country) from t order by i").fetchall()]
     assert parsed == [phone_e164(p, c) for p, c in zip(phones, countries, strict=True)]
     assert len(set(parsed)) > 1000
-    assert dbt_plugin._pool.cache_info().currsize == 1  # the worker processes were used
+    pool = dbt_plugin._borrowed_pool
+    assert pool.is_open  # the worker processes were used
+    pool.close_if_idle()  # what the idle timer does
+    assert not pool.is_open
+
+
+def test_the_worker_pool_is_not_closed_while_in_use_and_reopens_when_needed():
+    from cdp import dbt_plugin
+
+    pool = dbt_plugin._IdlePool()
+    with pool as workers:
+        pool.close_if_idle()  # the timer of another user firing now
+        assert pool.is_open
+        assert list(workers.map(abs, [-1, -2])) == [1, 2]
+    pool.close_if_idle()
+    assert not pool.is_open
+    with pool as workers:
+        assert list(workers.map(abs, [-3])) == [3]
+    pool.close_if_idle()
