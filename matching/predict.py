@@ -132,7 +132,8 @@ def _prior_at_least(linker: Linker, con: duckdb.DuckDBPyConnection, table: str) 
 def cluster_scored_pairs(records: pa.Table, pairs: pa.Table, threshold: float = DEFAULT_THRESHOLD,
                          overrides: pa.Table | None = None) -> pa.Table:
     """Cluster records from pairs scored earlier (record_key_l, record_key_r, match_probability),
-    e.g. by matching.incremental; same result columns as link_records."""
+    e.g. by matching.incremental; same result columns as link_records. ``records`` needs
+    only matching.prepare.CLUSTERING_COLUMNS."""
     if not 0 < threshold < 1:
         raise ValueError(f"match threshold must be between 0 and 1, got {threshold}")
     con = workspace()

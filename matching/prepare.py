@@ -17,6 +17,11 @@ RARE_NAME_CAP = 50
 # 0.7985 -> 0.7984); in a small file no key is that common, and dropping these keys there cost
 # 0.009 F1 on the sample without e-mails and phones.
 RARE_TYPO_KEY_CAP = 10
+# What clustering reads of a record: the kinds of evidence it carries (is_anchor) and its
+# birth date. At ten million records the other columns were gigabytes held twice (Arrow in
+# Python, a table in DuckDB) at the build's memory peak.
+CLUSTERING_COLUMNS = ("record_key", "first_name_key", "last_name_key", "birth_date", "email_key", "phone_key",
+                      "street_key", "postcode_key")
 
 
 def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str = "identity_records",
@@ -31,7 +36,8 @@ def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str =
     A record with one kind only (a receipt's phone, a chat's display name) can say which
     customer it belongs to but not that two customers are one; see matching.cluster.
     Clustering scored pairs needs no blocking: ``blocking_keys=False`` leaves the rare-name
-    keys null (their counts over the whole file take seconds at a million records).
+    keys null (their counts over the whole file take seconds at a million records) and
+    loads only CLUSTERING_COLUMNS, which is all ``records`` then needs to hold.
     """
     typo_cap = RARE_TYPO_KEY_CAP
     rare_keys = (f"""{_rare("first_name_canonical", "last_name_variant")} as rare_name_key,
@@ -42,7 +48,7 @@ def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str =
                  if blocking_keys
                  else "null::varchar as rare_name_key, null::varchar as rare_initial_key, "
                       "null::varchar as rare_name_prefix_key")
-    con.register("records_input", records.select(list(INPUT_COLUMNS)))
+    con.register("records_input", records.select(list(INPUT_COLUMNS if blocking_keys else CLUSTERING_COLUMNS)))
     con.execute(f"""
         create or replace table {table} as
         select

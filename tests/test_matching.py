@@ -12,8 +12,8 @@ from cdp.normalize import name_variant_key
 from matching import link_records
 from matching.bridges import weak_bridges
 from matching.cluster import cluster_records
-from matching.predict import MIN_MATCHES_PER_RECORD, scoring_linker
-from matching.prepare import RARE_NAME_CAP, RARE_TYPO_KEY_CAP, load_records
+from matching.predict import MIN_MATCHES_PER_RECORD, cluster_scored_pairs, scoring_linker
+from matching.prepare import CLUSTERING_COLUMNS, RARE_NAME_CAP, RARE_TYPO_KEY_CAP, load_records
 from matching.settings import INPUT_COLUMNS
 
 
@@ -274,3 +274,13 @@ def test_typo_tolerant_name_keys_block_only_names_few_records_carry():
     assert RARE_TYPO_KEY_CAP * 2 <= RARE_NAME_CAP
     assert keys == {("anna", "name"): 20, ("anna", "initial"): 0, ("anna", "prefix"): 0,
                     ("ivan", "name"): 3, ("ivan", "initial"): 3, ("ivan", "prefix"): 3}
+
+
+def test_clustering_reads_only_the_clustering_columns():
+    pairs = pa.table({"record_key_l": ["crm:contacts:1", "crm:contacts:1", "crm:contacts:2"],
+                      "record_key_r": ["loyalty:members:1", "webshop:accounts:1", "crm:contacts:3"],
+                      "match_probability": [0.99, 0.95, 0.4]})
+    records = _records(PEOPLE)
+    everything = cluster_scored_pairs(records, pairs)
+    assert cluster_scored_pairs(records.select(list(CLUSTERING_COLUMNS)), pairs).equals(everything)
+    assert len(set(everything.column("cluster_id").to_pylist())) == 3

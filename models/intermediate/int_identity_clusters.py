@@ -16,13 +16,14 @@ def model(dbt, session):
     from matching import DEFAULT_THRESHOLD
     from matching.overrides import with_deterministic_links
     from matching.predict import cluster_scored_pairs
-    from matching.settings import INPUT_COLUMNS
+    from matching.prepare import CLUSTERING_COLUMNS
 
     threshold = float(dbt.config.get("match_threshold") or DEFAULT_THRESHOLD)
-    # only what matching reads: at ten million records every column of the file does not fit
-    records = dbt.ref("int_identity_records").project(", ".join(INPUT_COLUMNS)).to_arrow_table()
-    pairs = dbt.ref("int_scored_pairs").filter("record_key_l <> record_key_r").to_arrow_table()
+    # only what clustering reads: at ten million records the build ran out of memory here
+    # while it read every matching column of the records and every column of the pairs
+    records = dbt.ref("int_identity_records").project(", ".join(CLUSTERING_COLUMNS)).to_arrow_table()
+    pairs = (dbt.ref("int_scored_pairs").filter("record_key_l <> record_key_r")
+             .project("record_key_l, record_key_r, match_probability").to_arrow_table())
     overrides = with_deterministic_links(dbt.ref("match_overrides").to_arrow_table(),
                                          dbt.ref("int_identity_links").to_arrow_table())
-    return cluster_scored_pairs(records, pairs.select(["record_key_l", "record_key_r", "match_probability"]),
-                                threshold=threshold, overrides=overrides)
+    return cluster_scored_pairs(records, pairs, threshold=threshold, overrides=overrides)
