@@ -5,10 +5,6 @@
 
 with
 
-crosswalk as (
-    select * from {{ ref('customer_crosswalk') }}
-),
-
 identity_records as (
     select * from {{ ref('int_identity_records') }}
 ),
@@ -38,28 +34,7 @@ suppressed as (
 ),
 
 records_summary as (
-    select
-        crosswalk.customer_id,
-        min(identity_records.first_seen_at) as first_record_at,
-        max(identity_records.last_seen_at) as last_record_at,
-        count(*) as source_record_count,
-        {{ string_agg_ordered('crosswalk.channel', "','", distinct=true) }} as channels,
-        count(distinct crosswalk.channel) as channel_count,
-        min(crosswalk.match_confidence) as min_match_confidence,
-        avg(crosswalk.match_confidence) as avg_match_confidence,
-        count(*) filter (where crosswalk.match_confidence < 0.5) as low_confidence_record_count
-    from crosswalk
-    inner join identity_records on crosswalk.record_key = identity_records.record_key
-    group by 1
-),
-
-emails as (
-    select crosswalk.customer_id,
-        {{ string_agg_ordered('identity_records.email_key', "', '", distinct=true) }} as all_emails,
-        {{ string_agg_ordered('identity_records.phone_key', "', '", distinct=true) }} as all_phones
-    from crosswalk
-    inner join identity_records on crosswalk.record_key = identity_records.record_key
-    group by 1
+    select * from {{ ref('int_customer_record_summary') }}
 ),
 
 attributes as (
@@ -105,9 +80,9 @@ final as (
         attributes.last_name,
         nullif(concat_ws(' ', attributes.first_name, attributes.last_name), '') as full_name,
         attributes.email,
-        emails.all_emails,
+        records_summary.all_emails,
         attributes.phone,
-        emails.all_phones,
+        records_summary.all_phones,
         attributes.birth_date::date as birth_date,
         attributes.gender,
         -- geo, from the most recent address
@@ -185,7 +160,6 @@ final as (
         records_summary.low_confidence_record_count
     from records_summary
     left join attributes on records_summary.customer_id = attributes.customer_id
-    left join emails on records_summary.customer_id = emails.customer_id
     left join commerce on records_summary.customer_id = commerce.customer_id
     left join engagement on records_summary.customer_id = engagement.customer_id
     left join rfm on records_summary.customer_id = rfm.customer_id
