@@ -22,8 +22,9 @@ final as (
         count(*) as source_record_count,
         {{ string_agg_ordered('crosswalk.channel', "','", distinct=true) }} as channels,
         count(distinct crosswalk.channel) as channel_count,
-        min(crosswalk.match_confidence) as min_match_confidence,
-        avg(crosswalk.match_confidence) as avg_match_confidence,
+        -- rounded: a float average depends on the order rows are summed in, which varies by run
+        round(min(crosswalk.match_confidence), 4) as min_match_confidence,
+        round(avg(crosswalk.match_confidence), 4) as avg_match_confidence,
         count(*) filter (where crosswalk.match_confidence < 0.5) as low_confidence_record_count,
         {{ string_agg_ordered('identity_records.email_key', "', '", distinct=true) }} as all_emails,
         {{ string_agg_ordered('identity_records.phone_key', "', '", distinct=true) }} as all_phones

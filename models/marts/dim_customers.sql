@@ -155,8 +155,8 @@ final as (
         records_summary.source_record_count,
         records_summary.channels,
         records_summary.channel_count,
-        round(records_summary.min_match_confidence, 4) as min_match_confidence,
-        round(records_summary.avg_match_confidence, 4) as avg_match_confidence,
+        records_summary.min_match_confidence,
+        records_summary.avg_match_confidence,
         records_summary.low_confidence_record_count
     from records_summary
     left join attributes on records_summary.customer_id = attributes.customer_id
