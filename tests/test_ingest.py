@@ -203,3 +203,53 @@ def test_a_broken_row_after_the_first_block_falls_back_to_the_row_by_row_reader(
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select row_number from raw._rejected_rows").fetchall() == [(150,)]
         assert con.execute("select count(*) from raw.crm__contacts").fetchall()[0][0] == 199
+
+
+def _raw_rows(warehouse) -> dict[str, list[tuple]]:
+    """Every raw table's rows (load times left out)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = [r[0] for r in con.execute("select table_name from information_schema.tables "
+                                            "where table_schema = 'raw' order by 1").fetchall()]
+        rows = {}
+        for table in tables:
+            columns = [r[0] for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
+                "and column_name not in ('_loaded_at', 'loaded_at', 'rejected_at') order by ordinal_position",
+                [table]).fetchall()]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            # a raw table in load order; the ledger and rejected rows of entities loaded side by side interleave
+            order = "all" if table.startswith("_") else "rowid"
+            rows[table] = con.execute(f"select {listed} from raw.{table} order by {order}").fetchall()
+        return rows
+
+
+def test_entities_loaded_side_by_side_give_what_one_thread_gives(tmp_path):
+    from cdp.generate import generate
+
+    landing = tmp_path / "landing"
+    generate(landing, tmp_path / "truth.csv", people=150, seed=3)
+    # the same content in another entity's folder: the copy that sorts later is the duplicate
+    # on one thread, so it must be on two as well, though two entities' queues run side by side
+    contacts = sorted((landing / "crm/contacts").iterdir())[0]
+    _write(landing / "loyalty/members/zz_copy.csv", contacts.read_text(encoding="utf-8"))
+    outcomes = {}
+    for workers in (1, 2):
+        warehouse = tmp_path / f"w{workers}.duckdb"
+        with duckdb.connect(str(warehouse)) as con:
+            results = load_landing(con, landing, tmp_path / f"q{workers}", workers=workers)
+        outcomes[workers] = ([(r.file, r.status, r.rows_loaded, r.reason) for r in results], _raw_rows(warehouse))
+    assert outcomes[2] == outcomes[1]
+    [copy] = [r for r in outcomes[2][0] if r[0] == "loyalty/members/zz_copy.csv"]
+    assert copy[1] == "duplicate" and contacts.name in copy[3]
+    assert sum(len(rows) for rows in outcomes[2][1].values()) > 1000
+
+
+def test_files_of_the_same_content_share_a_load_queue(tmp_path):
+    _write(tmp_path / "crm/contacts/a.csv", CONTACTS)
+    _write(tmp_path / "loyalty/members/b.csv", CONTACTS)
+    _write(tmp_path / "webshop/accounts/c.csv", "account_id,email\nA1,x@example.com\n")
+    _write(tmp_path / "crm/contacts/d.csv", "contact_id\nC9\n")
+    files, _ = ingest.discover(tmp_path)
+    queues = ingest._independent_queues(files, [ingest.file_sha256(f.path) for f in files])
+    named = sorted(sorted(files[i].path.name for i in queue) for queue in queues)
+    assert named == [["a.csv", "b.csv", "d.csv"], ["c.csv"]]
