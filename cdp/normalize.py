@@ -21,8 +21,10 @@ _SPACES = re.compile(r"\s+")
 # Country as written in exports (ISO code, English or native name) -> phone region.
 _COUNTRY_REGIONS = {
     "ru": "RU", "rus": "RU", "russia": "RU", "russian federation": "RU", "rossiya": "RU",
-    "ro": "RO", "rou": "RO", "romania": "RO",
-    "md": "MD", "mda": "MD", "moldova": "MD", "republic of moldova": "MD",
+    "rossiia": "RU", "rossija": "RU",
+    "ro": "RO", "rou": "RO", "romania": "RO", "rumania": "RO", "rumyniya": "RO",
+    "md": "MD", "mda": "MD", "moldova": "MD", "republic of moldova": "MD", "moldova republic of": "MD",
+    "republica moldova": "MD",
     "ua": "UA", "ukraine": "UA", "by": "BY", "belarus": "BY", "kz": "KZ", "kazakhstan": "KZ",
     "de": "DE", "germany": "DE", "deutschland": "DE", "gb": "GB", "uk": "GB", "united kingdom": "GB",
     "fr": "FR", "france": "FR", "it": "IT", "italy": "IT", "es": "ES", "spain": "ES",

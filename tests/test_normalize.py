@@ -2,7 +2,7 @@
 
 import pytest
 
-from cdp.normalize import name_key, name_variant_key, phone_e164
+from cdp.normalize import country_region, name_key, name_variant_key, phone_e164
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -32,6 +32,18 @@ def test_name_key(raw, expected):
 ])
 def test_phone_e164(phone, country, expected):
     assert phone_e164(phone, country) == expected
+
+
+@pytest.mark.parametrize(("spellings", "region"), [
+    (("RU", "RUS", "Russia", "Russian Federation", "Россия"), "RU"),
+    (("RO", "ROU", "Romania", "România", "Rumania"), "RO"),
+    (("MD", "Moldova", "Молдова", "Republica Moldova", "Moldova, Republic of"), "MD"),
+])
+def test_every_spelling_of_a_country_the_exports_use_picks_its_phone_region(spellings, region):
+    from cdp.generate.places import COUNTRY_NAMES
+
+    assert {country_region(s) for s in spellings} == {region}
+    assert {country_region(s) for s, _ in COUNTRY_NAMES[region]} == {region}
 
 
 @pytest.mark.parametrize("spellings", [
