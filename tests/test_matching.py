@@ -284,3 +284,36 @@ def test_clustering_reads_only_the_clustering_columns():
     everything = cluster_scored_pairs(records, pairs)
     assert cluster_scored_pairs(records.select(list(CLUSTERING_COLUMNS)), pairs).equals(everything)
     assert len(set(everything.column("cluster_id").to_pylist())) == 3
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_connected_components_are_splinks_own(seed):
+    """matching.cluster numbers the records and lets scipy find the components; the result
+    must be what Splink's cluster_pairwise_predictions_at_threshold gives: same members,
+    the smallest record key naming each cluster, an edge exactly at the threshold counted,
+    records without edges alone, edges below the threshold ignored."""
+    import random
+
+    from splink import DuckDBAPI
+    from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+    from matching.cluster import connected_components
+
+    rng = random.Random(seed)
+    keys = [f"r{i:04d}" for i in range(600)]
+    edges = {(rng.choice(keys), rng.choice(keys)) for _ in range(500)}
+    probabilities = [0.5, 0.89, 0.9, 0.9, 0.95, 1.0]
+    con = duckdb.connect()
+    con.register("nodes_in", pa.table({"record_key": keys}))
+    con.register("edges_in", pa.table({
+        "record_key_l": [a for a, b in edges if a != b], "record_key_r": [b for a, b in edges if a != b],
+        "match_probability": [rng.choice(probabilities) for a, b in edges if a != b]}))
+    ours = connected_components(con, "select * from nodes_in", "select * from edges_in", threshold=0.9)
+    splink = cluster_pairwise_predictions_at_threshold(
+        con.sql("select * from nodes_in"), con.sql("select * from edges_in"), DuckDBAPI(connection=con),
+        node_id_column_name="record_key", edge_id_column_name_left="record_key_l",
+        edge_id_column_name_right="record_key_r", threshold_match_probability=0.9).physical_name
+    got = sorted(con.execute(f"select record_key, cluster_id from {ours}").fetchall())
+    expected = sorted(con.execute(f"select record_key, cluster_id::varchar from {splink}").fetchall())
+    assert got == expected
+    assert 1 < len({c for _, c in got}) < len(keys)
