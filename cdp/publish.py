@@ -70,6 +70,10 @@ def publish(warehouse: Path, target: Path, check: bool = True) -> dict[str, int]
     rows = {}
     try:
         with duckdb.connect(str(staging)) as out:
+            # the copies need not keep the marts' row order (a BI query that needs an order
+            # asks for it); without it DuckDB spreads each copy over its threads: 9.0 s -> 7.7 s
+            # for a million records' marts
+            out.execute("set preserve_insertion_order = false")
             out.execute(f"attach '{str(warehouse).replace(chr(39), chr(39) * 2)}' as wh (read_only)")
             present = {r[0] for r in out.execute(
                 "select table_name from information_schema.tables where table_catalog = 'wh' "
