@@ -74,6 +74,8 @@ def validate(con: duckdb.DuckDBPyConnection, suite: Suite, table: str | None = N
     import great_expectations as gx  # here, not at the top: importing it takes 5 s
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    _skip_batch_fingerprints()
+
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
@@ -92,6 +94,16 @@ def validate(con: duckdb.DuckDBPyConnection, suite: Suite, table: str | None = N
         record_pass(con, suite, skipped)
     return SuiteOutcome(suite.name, bool(result.success), len(result.results), failed, len(frame), result,
                         sampled_from=to_check if sampled else None, gated_batches=len(gated))
+
+
+def _skip_batch_fingerprints() -> None:
+    """Great Expectations fingerprints every pandas batch under HASH_THRESHOLD (1 GB) by
+    hashing all of its values, for a batch marker (pandas_data_fingerprint) that nothing
+    here reads: a third of the suites' time at a million records (25 s -> 16.5 s for every
+    suite). The threshold is the only switch it has."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    pandas_execution_engine.HASH_THRESHOLD = 0
 
 
 def _frame(con: duckdb.DuckDBPyConnection, query: str):
