@@ -252,7 +252,9 @@ def connected_components(con: duckdb.DuckDBPyConnection, nodes: str, edges: str,
         where e.match_probability >= {threshold}
     """).to_arrow_table()
     left, right = links.column("l").to_numpy(), links.column("r").to_numpy()
-    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n_nodes, n_nodes))
+    # float weights: repeated pairs are summed, which a small integer type wraps to zero in
+    # coo.tocsr() (csgraph converts to float first today; this does not rely on it)
+    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n_nodes, n_nodes))
     _, component = csgraph.connected_components(graph, directed=False)
     con.register("_component_labels", pa.table({"node_index": np.arange(n_nodes, dtype=np.int64),
                                                 "component": component.astype(np.int64)}))

@@ -317,3 +317,15 @@ def test_connected_components_are_splinks_own(seed):
     expected = sorted(con.execute(f"select record_key, cluster_id::varchar from {splink}").fetchall())
     assert got == expected
     assert 1 < len({c for _, c in got}) < len(keys)
+
+
+def test_a_pair_given_many_times_is_still_one_link():
+    """Repeated pairs are summed into one graph entry; 256 copies must not cancel out."""
+    from matching.cluster import connected_components
+
+    con = duckdb.connect()
+    con.register("nodes_in", pa.table({"record_key": ["a", "b", "c"]}))
+    con.register("edges_in", pa.table({"record_key_l": ["a"] * 256, "record_key_r": ["b"] * 256,
+                                       "match_probability": [0.95] * 256}))
+    table = connected_components(con, "select * from nodes_in", "select * from edges_in", threshold=0.9)
+    assert sorted(con.execute(f"select * from {table}").fetchall()) == [("a", "a"), ("b", "a"), ("c", "c")]
