@@ -28,11 +28,9 @@ new_texts as (
     {% endif %}
 ),
 
-parse_forms as (
+parse_texts as (
     -- what phonenumbers reads: the digits alone when typing punctuation is all else the text
-    -- holds ('8 (912) 345-67-89' and '89123456789' parse alike), and no country for a number
-    -- written with '+' (its own country code decides): a million records' 750 thousand texts
-    -- are 550 thousand forms, each parsed once
+    -- holds ('8 (912) 345-67-89' and '89123456789' parse alike)
     select
         phone,
         country,
@@ -43,11 +41,15 @@ parse_forms as (
     ) as compacted
 ),
 
-distinct_forms as (
-    select distinct
+parse_forms as (
+    -- and no country for a number written with '+' (its own country code decides): a million
+    -- records' 750 thousand texts are 550 thousand forms, each parsed once
+    select
+        phone,
+        country,
         parse_text,
         case when parse_text like '+%' then null else country end as parse_country
-    from parse_forms
+    from parse_texts
 ),
 
 parsed_forms as (
@@ -55,7 +57,7 @@ parsed_forms as (
         parse_text,
         parse_country,
         {{ phone_key('parse_text', 'parse_country') }} as phone_key
-    from distinct_forms
+    from (select distinct parse_text, parse_country from parse_forms) as distinct_forms
 ),
 
 final as (
@@ -66,8 +68,7 @@ final as (
     from parse_forms
     left join parsed_forms
         on parse_forms.parse_text = parsed_forms.parse_text
-        and coalesce(case when parse_forms.parse_text like '+%' then null else parse_forms.country end, '')
-            = coalesce(parsed_forms.parse_country, '')
+        and coalesce(parse_forms.parse_country, '') = coalesce(parsed_forms.parse_country, '')
 )
 
 select * from final
