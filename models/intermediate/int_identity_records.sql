@@ -15,12 +15,8 @@ phone_numbers as (
     from {{ ref('int_phone_numbers') }}
 ),
 
-first_name_aliases as (
-    select
-        {{ name_variant('alias') }} as alias_variant,
-        min({{ name_variant('canonical') }}) as canonical_variant
-    from {{ ref('first_name_aliases') }}
-    group by 1
+first_name_families as (
+    select * from {{ ref('int_first_name_families') }}
 ),
 
 city_aliases as (
@@ -247,10 +243,10 @@ final as (
         texts.mailbox_key,
         mailboxes.name_variant as mailbox_name_key,
         handles.name_variant as handle_name_key,
-        -- nicknames and cross-language forms resolved through the first_name_aliases seed
-        coalesce(first_name_aliases.canonical_variant, first_names.name_variant) as first_name_canonical,
+        -- nicknames and cross-language forms resolved to their family (int_first_name_families)
+        coalesce(first_name_families.family_variant, first_names.name_variant) as first_name_canonical,
         -- the last name read as a first name, for records that swapped them ('Samina Lena')
-        coalesce(last_as_first.canonical_variant, last_names.name_variant) as last_name_as_first_canonical,
+        coalesce(last_as_first.family_variant, last_names.name_variant) as last_name_as_first_canonical,
         names_run_together.name_variant as name_concat_key,
         names_reversed.name_variant as name_concat_reversed_key
     from with_variant_texts as texts
@@ -260,8 +256,8 @@ final as (
     left join name_variants as handles on handles.variant_text = texts.handle_letters
     left join name_variants as names_run_together on names_run_together.variant_text = texts.name_letters
     left join name_variants as names_reversed on names_reversed.variant_text = texts.name_letters_reversed
-    left join first_name_aliases on first_names.name_variant = first_name_aliases.alias_variant
-    left join first_name_aliases as last_as_first on last_names.name_variant = last_as_first.alias_variant
+    left join first_name_families on first_names.name_variant = first_name_families.name_variant
+    left join first_name_families as last_as_first on last_names.name_variant = last_as_first.name_variant
 )
 
 select * from final
