@@ -43,15 +43,20 @@ FIRST_NAMES_CONFLICT = (
 BOTH_SURNAMED = "coalesce(length(last_name_variant_l) > 1 and length(last_name_variant_r) > 1, false)"
 
 
-def _spells_a_surname(letters: str) -> str:
+def _spells_a_name(letters: str) -> str:
     """SQL: ``letters`` (a mailbox's or handle's letters in variant form) contain either
-    record's surname. 'rmoraru', 'neagan1959' and '@popescu_marius' are spelled from the
-    name: at a million records two Raluca Morarus with 'rmoraru' at two providers are
-    common, so such a value is evidence about the name (weighed by the name comparison and
-    the 'handle spells the name' level), not a shared account."""
-    def contains(side: str) -> str:
-        return f"(length(last_name_variant_{side}) > 2 and contains({letters}, last_name_variant_{side}))"
-    return f"coalesce({contains('l')} or {contains('r')}, false)"
+    record's surname or first name. 'rmoraru', 'neagan1959', '@popescu_marius' and
+    '@lungu_cristian' are spelled from the name: at a million records two Raluca Morarus with
+    'rmoraru' at two providers are common, so such a value is evidence about the name
+    (weighed by the name comparison and the 'handle spells the name' level), not a shared
+    account. The first name counts too because a surname is often misspelt in one record
+    ('tatyanaalekseeva' beside Tatyana Alkseeva), and then only the first name shows that
+    the value was spelled from a name."""
+    def contains(part: str, side: str) -> str:
+        return f"(length({part}_{side}) > 2 and contains({letters}, {part}_{side}))"
+    parts = " or ".join(contains(part, side) for part in ("last_name_variant", "first_name_variant")
+                        for side in ("l", "r"))
+    return f"coalesce({parts}, false)"
 
 
 # Levels of agreement between records whose first names conflict; training makes them neutral.
@@ -184,7 +189,7 @@ def _email_comparison() -> cl.CustomComparison:
             # comparison already counts that)
             cll.CustomLevel("email_user_l = email_user_r and coalesce(mailbox_name_key_l not in "
                             "(name_concat_key_l, name_concat_reversed_key_l), true)"
-                            f" and not {_spells_a_surname('mailbox_name_key_l')}",
+                            f" and not {_spells_a_name('mailbox_name_key_l')}",
                             "same mailbox name, other domain").configure(
                 tf_adjustment_column="email_user", disable_tf_exact_match_detection=True),
             cll.ElseLevel(),
@@ -220,7 +225,7 @@ def _handle_comparison() -> cl.CustomComparison:
             # weighed by how common the mailbox name and the name are: '@popescu_andrei' spells
             # the name of every Andrei Popescu
             cll.CustomLevel("(handle_key_l = mailbox_key_r or mailbox_key_l = handle_key_r) and not "
-                            + _spells_a_surname("coalesce(handle_name_key_l, handle_name_key_r)"),
+                            + _spells_a_name("coalesce(handle_name_key_l, handle_name_key_r)"),
                             "handle equals the mailbox name").configure(
                 tf_adjustment_column="mailbox_key", disable_tf_exact_match_detection=True),
             # only when the handle tells more than its own record's display name: '@andrei_popescu'

@@ -329,3 +329,31 @@ def test_a_pair_given_many_times_is_still_one_link():
                                        "match_probability": [0.95] * 256}))
     table = connected_components(con, "select * from nodes_in", "select * from edges_in", threshold=0.9)
     assert sorted(con.execute(f"select * from {table}").fetchall()) == [("a", "a"), ("b", "a"), ("c", "c")]
+
+
+def _handle_level_holds(label: str, left: dict, right: dict) -> bool:
+    """Whether the committed model's handle level ``label`` holds for the pair (what prediction runs)."""
+    import json
+
+    from matching.predict import MODEL_PATH
+
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    (condition,) = [level["sql_condition"] for comparison in model["comparisons"]
+                    for level in comparison["comparison_levels"] if level["label_for_charts"] == label]
+    columns = ("handle_key", "mailbox_key", "handle_name_key", "first_name_variant", "last_name_variant")
+    values = ", ".join(f"'{side[c]}' as {c}_{suffix}" if side.get(c) else f"null::varchar as {c}_{suffix}"
+                       for side, suffix in ((left, "l"), (right, "r")) for c in columns)
+    return duckdb.sql(f"select {condition} from (select {values})").fetchall()[0][0]
+
+
+def test_a_handle_spelled_from_a_name_is_not_a_shared_account_even_beside_a_misspelt_surname():
+    # '@lungu_cristian' and lungu.cristian@gmail.com: the handle spells Cristian Lungu's name,
+    # which the loyalty record misspells 'Longu'; at scale another Cristian Lungu has it too
+    chat = {"handle_key": "lungucristian", "handle_name_key": "lungukristian", "first_name_variant": "kristi",
+            "last_name_variant": "l"}
+    member = {"mailbox_key": "lungucristian", "first_name_variant": "kristian", "last_name_variant": "longu"}
+    assert not _handle_level_holds("handle equals the mailbox name", chat, member)
+    # a handle that spells no name part of either record still is one account's evidence
+    chat = {"handle_key": "darlis483", "handle_name_key": "darlis", "first_name_variant": "daria"}
+    member = {"mailbox_key": "darlis483", "first_name_variant": "daria", "last_name_variant": "lisskaia"}
+    assert _handle_level_holds("handle equals the mailbox name", chat, member)
