@@ -130,6 +130,30 @@ name_parts as (
         and {{ list_length('titled.full_name_tokens') }} = 1
 ),
 
+stated_names as (
+    select
+        name_parts.*,
+        coalesce(first_name_text_key, nullif(parsed_first_name, '')) as stated_first_name_key,
+        coalesce(last_name_text_key, nullif(parsed_last_name, '')) as stated_last_name_key
+    from name_parts
+),
+
+oriented_names as (
+    -- a name the wrong way round ('Martynin' / 'Vladimir' in the first and last name fields,
+    -- 'Лукьянова Ольга' told to the call centre): when the file writes the first word far
+    -- more often as a last name and the second as a first name (name_roles), the two are
+    -- turned round, so keys, blocking and the frequency of the name are the person's;
+    -- first_name, last_name and full_name keep what the export said
+    select
+        stated_names.*,
+        coalesce(
+            first_roles.as_last > first_roles.as_first and last_roles.as_first > last_roles.as_last, false
+        ) as is_name_swapped
+    from stated_names
+    left join name_roles as first_roles on first_roles.word = stated_names.stated_first_name_key
+    left join name_roles as last_roles on last_roles.word = stated_names.stated_last_name_key
+),
+
 normalised as (
     select
         record_key,
@@ -151,20 +175,20 @@ normalised as (
         first_seen_at,
         last_seen_at,
         handle,
-        coalesce(first_name_text_key, nullif(parsed_first_name, '')) as first_name_key,
-        coalesce(last_name_text_key, nullif(parsed_last_name, '')) as last_name_key,
+        case when is_name_swapped then stated_last_name_key else stated_first_name_key end as first_name_key,
+        case when is_name_swapped then stated_first_name_key else stated_last_name_key end as last_name_key,
         {{ email_key('email') }} as email_key,
         phone_numbers.parsed_phone_key as phone_key,
         {{ postcode_key('postcode') }} as postcode_key,
         -- one name per city: Moscow / Москва / Мск are all moskva (city_aliases seed)
-        coalesce(city_aliases.canonical_key, {{ city_key('name_parts.city_text_key') }}) as city_key,
+        coalesce(city_aliases.canonical_key, {{ city_key('oriented_names.city_text_key') }}) as city_key,
         street_text_key as street_key,
         handle_text_key
-    from name_parts
-    left join city_aliases on city_aliases.alias_key = {{ city_key('name_parts.city_text_key') }}
+    from oriented_names
+    left join city_aliases on city_aliases.alias_key = {{ city_key('oriented_names.city_text_key') }}
     left join phone_numbers
-        on phone_numbers.number_text = name_parts.phone
-        and coalesce(phone_numbers.number_country, '') = coalesce(name_parts.country, '')
+        on phone_numbers.number_text = oriented_names.phone
+        and coalesce(phone_numbers.number_country, '') = coalesce(oriented_names.country, '')
 ),
 
 with_variant_texts as (
