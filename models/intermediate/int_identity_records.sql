@@ -72,16 +72,7 @@ keyed_sources as (
 ),
 
 name_roles as (
-    -- how often each word is written as a first and as a last name in the channels with
-    -- separate name fields: 'marina' is a first name though it ends like 'Karina' the surname
-    select word, count(*) filter (where role = 'first') as as_first, count(*) filter (where role = 'last') as as_last
-    from (
-        select first_name_text_key as word, 'first' as role from keyed_sources where first_name is not null
-        union all
-        select last_name_text_key, 'last' from keyed_sources where last_name is not null
-    )
-    where word is not null and not contains(word, ' ')
-    group by 1
+    select * from {{ ref('int_name_roles') }}
 ),
 
 {#- titles as they come out of cdp_name_key: 'г-н' -> 'g n', 'г-жа' -> 'g zha', 'D-na' -> 'd na' -#}
@@ -140,14 +131,17 @@ stated_names as (
 
 oriented_names as (
     -- a name the wrong way round ('Martynin' / 'Vladimir' in the first and last name fields,
-    -- 'Лукьянова Ольга' told to the call centre): when the file writes the first word far
-    -- more often as a last name and the second as a first name (name_roles), the two are
-    -- turned round, so keys, blocking and the frequency of the name are the person's;
-    -- first_name, last_name and full_name keep what the export said
+    -- 'Лукьянова Ольга' told to the call centre): when the file writes the first word more
+    -- than twice as often as a last name and the second more than twice as often as a first
+    -- name (name_roles), the two are turned round, so keys, blocking and the frequency of the
+    -- name are the person's. A clear majority, so a word used both ways does not flip with
+    -- every batch (a flip rescores the record). first_name, last_name and full_name keep
+    -- what the export said
     select
         stated_names.*,
         coalesce(
-            first_roles.as_last > first_roles.as_first and last_roles.as_first > last_roles.as_last, false
+            first_roles.as_last > 2 * first_roles.as_first and last_roles.as_first > 2 * last_roles.as_last,
+            false
         ) as is_name_swapped
     from stated_names
     left join name_roles as first_roles on first_roles.word = stated_names.stated_first_name_key
