@@ -13,10 +13,7 @@
 with
 
 alias_rows as (
-    select
-        {{ name_variant('alias') }} as alias_variant,
-        {{ name_variant('canonical') }} as canonical_variant
-    from {{ ref('first_name_aliases') }}
+    {{ first_name_alias_variants() }}
 ),
 
 -- both directions, and each name linked to itself
