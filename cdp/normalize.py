@@ -31,13 +31,34 @@ _COUNTRY_REGIONS = {
 }
 
 
+# A letter with no letter beside it: an initial ('Тимур Ц.', 'Ж. Петрова').
+_LONE_LETTER = re.compile(r"(?<![^\W\d_])[^\W\d_](?![^\W\d_])")
+
+
 @lru_cache(maxsize=262_144)
 def name_key(value: str | None) -> str | None:
     """Lower-case ASCII form of a name: transliterated, accents stripped, punctuation to spaces.
 
     'Евгений' -> 'evgeniy', 'Наталья' -> 'natalya', 'Ștefan' -> 'stefan', "O'Neil-Smith" -> 'oneil smith'.
+    An initial stays one letter: 'Тимур Ц.' -> 'timur t' (see _initial).
     """
-    return _ascii_words(value, _NOT_LETTER)
+    if value is None:
+        return None
+    return _ascii_words(_LONE_LETTER.sub(_initial, value), _NOT_LETTER)
+
+
+def _initial(lone_letter: re.Match) -> str:
+    """An initial as one ASCII letter, the first of its name-variant form, so that it
+    compares as an initial with the names it may stand for: 'Ц' is 'ts' letter for letter
+    but 't' as in tsvetov, 'Ж' is 'j' as in Жарин -> jarin, 'Ю' is 'i' as in Юлия -> iulia.
+    A letter of a script without case (a Chinese one-syllable surname) is a whole name and
+    is left alone. 'Ч' ends up as 'k' in variant form (a lone 'c' is read as a Latin 'C.',
+    more often Constantin or Cristina), so it does not agree with Чебан's 'cheban'."""
+    letter = lone_letter.group()
+    ascii_letters = _ascii_words(letter, _NOT_LETTER)
+    if letter.lower() == letter.upper() or ascii_letters is None or len(ascii_letters) == 1:
+        return letter
+    return name_variant_key(ascii_letters)[0]
 
 
 def _ascii_words(value: str | None, not_allowed: re.Pattern) -> str | None:

@@ -12,6 +12,8 @@ from cdp.normalize import country_region, name_key, name_variant_key, phone_e164
     ("Şt. Ţurcanu", "st turcanu"),
     ("  O'Neil-Smith ", "oneil smith"),
     ("Наталья", "natalya"),
+    ("Тимур Ц.", "timur t"),
+    ("王 小明", "wang xiaoming"),
     ("", None),
     (None, None),
 ])
@@ -59,6 +61,19 @@ def test_every_spelling_of_a_country_the_exports_use_picks_its_phone_region(spel
 ])
 def test_name_variants_of_one_name_share_a_key(spellings):
     assert len({name_variant_key(s) for s in spellings}) == 1
+
+
+@pytest.mark.parametrize(("initial", "surnames"), [
+    ("Ц.", ("Цветов", "Tsvetov", "Tzvetov")),
+    ("Ж.", ("Жарин", "Zharin", "Jarin")),
+    ("Ю.", ("Юдина", "Yudina", "Iudina")),
+    ("Х.", ("Хохлов", "Hohlov")),
+])
+def test_an_initial_is_the_first_letter_of_the_surnames_it_stands_for(initial, surnames):
+    """A Cyrillic initial is one letter, as the name comparison's initial levels need, and
+    it is the letter the surname's variant form begins with in either alphabet."""
+    assert len(name_variant_key(initial)) == 1
+    assert {name_variant_key(s)[0] for s in surnames} == {name_variant_key(initial)}
 
 
 def test_name_variant_key_keeps_different_names_apart():
