@@ -15,8 +15,12 @@ phone_numbers as (
     from {{ ref('int_phone_numbers') }}
 ),
 
+-- a first name's family: the seed's names (int_first_name_families) and their misspellings
+-- (int_first_name_spellings: 'Nikoly' is in Nikolay's family, beside Kolya)
 first_name_families as (
-    select * from {{ ref('int_first_name_families') }}
+    select name_variant, family_variant from {{ ref('int_first_name_families') }}
+    union all
+    select name_variant, family_variant from {{ ref('int_first_name_spellings') }}
 ),
 
 city_aliases as (
@@ -261,7 +265,7 @@ final as (
         texts.mailbox_key,
         mailboxes.name_variant as mailbox_name_key,
         handles.name_variant as handle_name_key,
-        -- nicknames and cross-language forms resolved to their family (int_first_name_families)
+        -- nicknames, cross-language forms and misspellings resolved to their family
         coalesce(first_name_families.family_variant, first_names.name_variant) as first_name_canonical,
         -- the last name read as a first name, for records that swapped them ('Samina Lena')
         coalesce(last_as_first.family_variant, last_names.name_variant) as last_name_as_first_canonical,
