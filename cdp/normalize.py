@@ -90,6 +90,11 @@ _VARIANT_RULES = (
     (re.compile(r"tz"), "ts", ("tz",)),
     (re.compile(r"ye|yo"), "e", ("y",)),
     (re.compile(r"[yj]"), "i", ("y", "j")),
+    # Moldovan spelling of Russian names: ё as io, ш as ș, ц as ț (Fiodor / Fyodor,
+    # Natașa / Natasha, Guțu / Гуцу)
+    (re.compile(r"(?<=[bdfgklmnprstvz])io(?=[bdfgklmnprstvz])"), "e", ("io",)),
+    (re.compile(r"sch|sh"), "s", ("sh", "sch")),
+    (re.compile(r"ts"), "t", ("ts",)),
     (re.compile(r"i+(?= |$)"), "i", ("ii",)),  # a single i is replaced by itself
     (re.compile(r"(.)\1+"), r"\1", ("",)),
 )

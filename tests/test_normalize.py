@@ -58,6 +58,9 @@ def test_every_spelling_of_a_country_the_exports_use_picks_its_phone_region(spel
     ("Ştefan", "Ștefan", "Stefan"),
     ("Corcodel", "Korkodel", "Коркодел"),
     ("Ceban", "Чебан", "Cheban"),
+    ("Фёдор", "Fiodor", "Fyodor", "Fedor"),
+    ("Наташа", "Natașa", "Natasha"),
+    ("Гуцу", "Guțu", "Gutsu"),
 ])
 def test_name_variants_of_one_name_share_a_key(spellings):
     assert len({name_variant_key(s) for s in spellings}) == 1
