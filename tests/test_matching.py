@@ -141,11 +141,21 @@ def test_a_thin_record_joins_a_clear_winner_even_on_weak_evidence():
     # a receipt's phone alone scores 0.3 against its owner; the other candidate is far behind
     clusters = _cluster(
         [("ion", True), ("ion_loyalty", True), ("maria", True), ("receipt", False), ("chat", False)],
-        [("ion", "ion_loyalty", 0.99), ("ion", "receipt", 0.3), ("maria", "receipt", 0.1),
+        [("ion", "ion_loyalty", 0.99), ("ion", "receipt", 0.3), ("maria", "receipt", 0.08),
          ("maria", "chat", 0.15)],
     )
     assert clusters["receipt"] == clusters["ion"]
     assert clusters["chat"] == "chat"  # below the attachment threshold: stays alone
+
+
+def test_a_thin_record_with_a_runner_up_at_a_third_of_its_best_match_joins_neither():
+    # a chat named like two customers, one of them scoring 40% of the other: a namesake
+    # with other evidence (a birth date elsewhere) is still a namesake
+    clusters = _cluster(
+        [("ana", True), ("ana_loyalty", True), ("other_ana", True), ("chat", False)],
+        [("ana", "ana_loyalty", 0.99), ("ana", "chat", 0.5), ("other_ana", "chat", 0.2)],
+    )
+    assert clusters["chat"] == "chat"
 
 
 def test_connected_components_would_have_merged_them_through_an_anchor():
