@@ -1,6 +1,7 @@
 """Benchmark: generate exports at a given scale, run every stage, print time, memory and quality.
 
-    python -m cdp.bench --people 25000 [--seed 42] [--incremental 0.01] [--workdir bench/runs] [--json FILE]
+    python -m cdp.bench --people 25000 [--seed 42] [--incremental 0.01 | --names-only]
+                        [--workdir bench/runs] [--json FILE]
 
 Each stage runs as its own process so its peak memory (RSS) is its own: generate, load,
 one `dbt build` (as the Dagster job and an analyst run it), Great Expectations checks,
@@ -28,6 +29,8 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+
+from cdp.names_only import strip_contact_points
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MATCHING_MODELS = ("int_scored_pairs", "int_identity_clusters")
@@ -178,8 +181,10 @@ def _pipeline(stages: list[dict], prefix: str, warehouse: Path, env: dict[str, s
 
 
 def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float = 0.0,
-          reuse: Path | None = None) -> dict:
-    run_dir = reuse or workdir / f"people{people}_seed{seed}_{int(time.time())}"
+          reuse: Path | None = None, names_only: bool = False) -> dict:
+    if names_only and (reuse or incremental):
+        raise ValueError("--names-only rewrites freshly generated exports: not with --reuse or --incremental")
+    run_dir = reuse or workdir / f"people{people}_seed{seed}{'_names_only' if names_only else ''}_{int(time.time())}"
     landing, warehouse, truth = run_dir / "landing", run_dir / "warehouse.duckdb", run_dir / "truth.csv"
     env = dict(os.environ, CDP_LANDING_DIR=str(landing), CDP_WAREHOUSE=str(warehouse),
                DBT_PROFILES_DIR=str(PROJECT_ROOT), DBT_TARGET_PATH=str(run_dir / "target"),
@@ -190,6 +195,12 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
         if reuse is None:
             stages.append(_run("generate", [python, "-m", "cdp.generate", "--people", str(people), "--seed",
                                             str(seed), "--out", str(landing), "--truth", str(truth)], env))
+        if names_only:
+            started = time.perf_counter()
+            left = strip_contact_points(landing, truth)
+            stages.append({"stage": "names only (e-mail, phone and their exports removed)",
+                           "wall_seconds": round(time.perf_counter() - started, 2), "peak_rss_mib": 0.0,
+                           "rows_out": {"ground-truth records": left}})
         if incremental and reuse is None:
             held = hold_back(landing, run_dir / "late", truth, incremental)
         _pipeline(stages, "", warehouse, env)
@@ -205,9 +216,11 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
         for private in ("_output", "_started", "_ended"):
             stage.pop(private, None)
     whole = [s for s in stages if "part_of" not in s]  # the parts of the dbt build are inside it
-    full = [s for s in whole if s["stage"] not in ("generate", "evaluate") and not s["stage"].startswith("incr")]
+    full = [s for s in whole if s["stage"] not in ("generate", "evaluate")
+            and not s["stage"].startswith(("incr", "names only"))]
     result = {
-        "people": people, "seed": seed, "machine": f"{platform.machine()} {os.cpu_count()} cores",
+        "people": people, "seed": seed, "names_only": names_only,
+        "machine": f"{platform.machine()} {os.cpu_count()} cores",
         "stages": stages,
         "pipeline_wall_seconds": round(sum(s["wall_seconds"] for s in full), 1),
         "pipeline_peak_rss_mib": max(s["peak_rss_mib"] for s in full),
@@ -234,8 +247,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--incremental", type=float, default=0.0, metavar="SHARE",
                         help="hold back this share of identity records (e.g. 0.01) and load them as a second "
                              "batch after the full run, timing that incremental run too")
+    parser.add_argument("--names-only", action="store_true",
+                        help="the held-out check: keep only the exports with names, birth dates and addresses, "
+                             "without e-mail and phone columns (cdp.names_only)")
     args = parser.parse_args(argv)
-    result = bench(args.people, args.seed, args.workdir, args.keep, args.incremental, args.reuse)
+    if args.names_only and (args.reuse or args.incremental):
+        parser.error("--names-only rewrites freshly generated exports: not with --reuse or --incremental")
+    result = bench(args.people, args.seed, args.workdir, args.keep, args.incremental, args.reuse, args.names_only)
     print(f"{'stage':<40}{'wall s':>9}{'peak RSS MiB':>14}  rows")
     for stage in result["stages"]:
         rows = "; ".join([", ".join(f"{k} {v:,}" for k, v in stage.get("rows_out", {}).items()),
@@ -249,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'incremental run (load .. publish)':<40}{result['incremental_wall_seconds']:>9.1f}"
               f"  ({result['incremental_rows_held_back']:,} records held back, then loaded)")
     print(result["quality"])
-    out = args.json or PROJECT_ROOT / "bench" / "results" / f"people{args.people}.json"
+    out = args.json or PROJECT_ROOT / "bench" / "results" / f"people{args.people}{'_names_only' * args.names_only}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"figures written to {out}")
