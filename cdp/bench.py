@@ -251,9 +251,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="the held-out check: keep only the exports with names, birth dates and addresses, "
                              "without e-mail and phone columns (cdp.names_only)")
     args = parser.parse_args(argv)
-    if args.names_only and (args.reuse or args.incremental):
-        parser.error("--names-only rewrites freshly generated exports: not with --reuse or --incremental")
-    result = bench(args.people, args.seed, args.workdir, args.keep, args.incremental, args.reuse, args.names_only)
+    try:
+        result = bench(args.people, args.seed, args.workdir, args.keep, args.incremental, args.reuse, args.names_only)
+    except ValueError as error:
+        parser.error(str(error))
     print(f"{'stage':<40}{'wall s':>9}{'peak RSS MiB':>14}  rows")
     for stage in result["stages"]:
         rows = "; ".join([", ".join(f"{k} {v:,}" for k, v in stage.get("rows_out", {}).items()),

@@ -5,7 +5,7 @@
 --
 -- A word is a misspelling of a seed name (int_first_name_families) when it is one edit away
 -- (a letter changed, added, dropped, or two letters swapped), starts with the same letter,
--- is not itself a seed name, and is at least TYPO_RARITY times rarer in the exports: 'Ivana'
+-- is not itself a seed name, and is at least typo_rarity (20) times rarer in the exports: 'Ivana'
 -- is one letter from Ivan but common in its own right, so it stays a name of its own.
 -- Words that are one edit from names of two families are left alone.
 --
