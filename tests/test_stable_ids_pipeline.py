@@ -91,6 +91,7 @@ def test_ids_survive_a_merge_and_retired_ids_are_traceable(tmp_path):
     # incremental scoring: run 1's records keep their run-1 scores and only the newcomers are
     # scored, except records whose matching columns changed: the updated contact, and any
     # name the new records' name usage turned round (int_name_roles learns it from the file)
+    # or made a misspelling of a seed name (int_first_name_spellings counts words in the file)
     changed = {key for key, input_hash in first_hashes.items() if second_hashes[key] != input_hash}
     assert f"crm:contacts:{contact_id}" in changed and len(changed) <= 0.05 * len(first_hashes)
     assert {scored for scored in first_scored if scored[0] not in changed} <= second_scored
