@@ -49,11 +49,13 @@ train: setup
 	$(BIN)/cdp train
 
 # Speed, memory and quality at scale: make bench PEOPLE=250000 (about 4 identity records a person);
-# INCREMENTAL=0.01 then adds 1% of the identity records as a second batch and times that run too
+# INCREMENTAL=0.01 then adds 1% of the identity records as a second batch and times that run too;
+# COUNTRIES=GB generates British people instead (a population the model was not tuned on)
 PEOPLE ?= 25000
 INCREMENTAL ?= 0
+COUNTRIES ?=
 bench: setup
-	$(BIN)/python -m cdp.bench --people $(PEOPLE) --incremental $(INCREMENTAL)
+	$(BIN)/python -m cdp.bench --people $(PEOPLE) --incremental $(INCREMENTAL) $(if $(COUNTRIES),--countries $(COUNTRIES))
 
 clean:
 	rm -rf data target logs .pytest_cache

@@ -283,3 +283,29 @@ def test_the_sample_truth_sits_beside_its_landing_folder(tmp_path):
     assert truth_path(Path("data/landing")) == Path("data/ground_truth/identity.csv")
     # another sample folder keeps its own truth, and other exports are never scored against data/'s
     assert truth_path(tmp_path / "landing") == tmp_path / "ground_truth" / "identity.csv"
+
+
+def test_a_british_population_writes_british_names_addresses_and_numbers(tmp_path):
+    """--countries GB: the held-out population (see cdp.generate.gb) has the contract's
+    columns like the default one, and its values are British: UK postcodes, numbers that
+    parse as +44 in the record's country, English given names."""
+    from cdp.generate import gb
+    from cdp.normalize import phone_e164
+
+    landing = tmp_path / "landing"
+    generate(landing, tmp_path / "truth.csv", people=N, seed=5, countries=("GB",))
+    contacts = _entity_rows(landing, "crm/contacts")
+    given = {full for full, _, _ in gb.MALE + gb.FEMALE} | {n for _, nicks, spellings in gb.MALE + gb.FEMALE
+                                                            for n in nicks + spellings}
+    assert sum(r["first_name"] in given for r in contacts) > 0.8 * len(contacts)
+    postcodes = [r["postcode"] for r in contacts if r["postcode"]]
+    assert postcodes and all(re.fullmatch(r"[A-Za-z]{1,2}\d{1,2} ?\d[A-Za-z]{2}", p) for p in postcodes)
+    phones = [(r["phone"], r["country"]) for r in contacts if r["phone"] and r["country"]]
+    parsed = [phone_e164(phone, country) for phone, country in phones]
+    assert phones and sum(p is not None and p.startswith("+44") for p in parsed) > 0.95 * len(phones)
+    assert not any(CYRILLIC.search(r["last_name"] or "") for r in contacts)
+
+
+def test_an_unknown_country_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="countries must be some of"):
+        generate(tmp_path / "l", tmp_path / "t.csv", people=5, countries=("XX",))

@@ -19,6 +19,7 @@ from cdp.contract import ENTITIES_BY_KEY
 
 from .channels import OUTPUTS, Emitter
 from .people import Population
+from .places import COUNTRIES, COUNTRY_WEIGHTS
 from .writer import CsvWriter, open_writer
 
 __all__ = ["generate", "BROWSER_TRUTH", "FILE_TYPES", "TRUTH_COLUMNS", "TRUTH_ENTITIES"]
@@ -76,14 +77,19 @@ def _paths(landing: Path, end_date: date, batch1: date) -> dict[str, Path]:
 
 
 def generate(landing_dir: Path, truth_path: Path, people: int = 3000, seed: int = 42,
-             end_date: date = date(2026, 11, 1)) -> dict:
-    """Write the sample landing zone and the ground truth; return counts per entity."""
+             end_date: date = date(2026, 11, 1), countries: tuple[str, ...] = COUNTRIES) -> dict:
+    """Write the sample landing zone and the ground truth; return counts per entity.
+    ``countries`` picks the population: the default Russian, Romanian and Moldovan one, or
+    e.g. ("GB",) for British people (see cdp.generate.gb)."""
     if people < 1:
         raise ValueError("people must be >= 1")
+    unknown = sorted(set(countries) - set(COUNTRY_WEIGHTS))
+    if unknown or not countries:
+        raise ValueError(f"countries must be some of {', '.join(COUNTRY_WEIGHTS)}, got {', '.join(countries)}")
     landing_dir, truth_path = Path(landing_dir), Path(truth_path)
     rng = random.Random(seed)
-    emitter = Emitter(rng, end_date, SPAN_DAYS)
-    population = Population(rng, SPAN_DAYS)
+    emitter = Emitter(rng, end_date, SPAN_DAYS, countries)
+    population = Population(rng, SPAN_DAYS, countries)
     paths = _paths(landing_dir, end_date, emitter.batch1_date)
     writers = {key: open_writer(path, ENTITIES_BY_KEY[key.partition("@")[0]].columns)
                for key, path in paths.items()}

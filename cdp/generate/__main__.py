@@ -1,7 +1,7 @@
 """Generate the sample landing zone.
 
 Usage: ``python -m cdp.generate --people 3000 --seed 42 --out data/landing
---truth data/ground_truth/identity.csv [--end-date 2026-11-01]``.
+--truth data/ground_truth/identity.csv [--end-date 2026-11-01] [--countries GB]``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from cdp.contract import landing_dir
 
 from . import generate
+from .places import COUNTRIES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,10 +27,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="ground-truth CSV (default data/ground_truth/identity.csv)")
     parser.add_argument("--end-date", type=date.fromisoformat, default=date(2026, 11, 1),
                         help="last day covered by the data, YYYY-MM-DD (default 2026-11-01)")
+    parser.add_argument("--countries", default=",".join(COUNTRIES),
+                        help=f"comma-separated countries of the people (default {','.join(COUNTRIES)}; "
+                             "GB: British people, a population the matching model was not tuned on)")
     args = parser.parse_args(argv)
     out = args.out if args.out is not None else landing_dir()
     started = time.perf_counter()
-    summary = generate(out, args.truth, people=args.people, seed=args.seed, end_date=args.end_date)
+    countries = tuple(c.strip().upper() for c in args.countries.split(",") if c.strip())
+    summary = generate(out, args.truth, people=args.people, seed=args.seed, end_date=args.end_date,
+                       countries=countries)
     elapsed = time.perf_counter() - started
     print(f"generated {summary['people']} people in {summary['households']} households "
           f"(seed {summary['seed']}, end date {summary['end_date']}) in {elapsed:.1f}s")

@@ -12,7 +12,7 @@ import math
 import random
 from datetime import date, datetime, timedelta
 
-from . import catalog
+from . import catalog, gb
 from . import places as P
 from . import render as R
 from .people import Person
@@ -41,6 +41,7 @@ PLATFORMS = {
     "RU": (("telegram", 0.45), ("whatsapp", 0.3), ("viber", 0.15), ("instagram", 0.1)),
     "RO": (("whatsapp", 0.45), ("facebook", 0.3), ("instagram", 0.2), ("telegram", 0.05)),
     "MD": (("viber", 0.35), ("telegram", 0.25), ("whatsapp", 0.2), ("facebook", 0.2)),
+    "GB": (("whatsapp", 0.55), ("facebook", 0.25), ("instagram", 0.2)),
 }
 FEEDBACK = (
     "Where is my order?", "Товар пришёл повреждённым", "Vreau să returnez produsul", "Please call me back",
@@ -93,8 +94,10 @@ def _month_back(d: date) -> date:
 
 
 class Emitter:
-    def __init__(self, rng: random.Random, end_date: date, span_days: int):
+    def __init__(self, rng: random.Random, end_date: date, span_days: int,
+                 countries: tuple[str, ...] = P.COUNTRIES):
         self.rng = rng
+        self.countries = countries
         self.end = datetime(end_date.year, end_date.month, end_date.day)
         self.start = self.end - timedelta(days=span_days)
         self.end_sec = span_days * DAY
@@ -170,7 +173,9 @@ class Emitter:
 
     def _stores(self) -> None:
         self.stores: dict[str, tuple[str, ...]] = {}
-        for cities, big in ((P.RU_CITIES, 4), (P.RO_CITIES, 3), (P.MD_CITIES, 2)):
+        # the default countries' stores always (the sample's store codes stay as they were)
+        chains = ((P.RU_CITIES, 4), (P.RO_CITIES, 3), (P.MD_CITIES, 2))
+        for cities, big in chains + (((gb.CITIES, 3),) if "GB" in self.countries else ()):
             for i, city in enumerate(cities):
                 n = max(1, big - i // 3)
                 self.stores[city[0]] = tuple(f"{city[5]}-{j:02d}" for j in range(1, n + 1))
@@ -440,7 +445,7 @@ class Emitter:
     def anonymous_receipt(self) -> None:
         """A walk-in customer the stores cannot identify (no card, no phone; no truth row)."""
         rng = self.rng
-        country = P.pick_country(rng)
+        country = P.pick_country(rng, self.countries)
         rid = self.ids["receipt"].next()
         city = P.CITY_PICKERS[country].pick(rng)
         stores = self.stores[city[0]]

@@ -12,6 +12,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from . import gb
 from . import names as N
 from . import places as P
 
@@ -24,12 +25,16 @@ RO_MALE = N.Zipf(N.RO_MALE, 0.6)
 RO_FEMALE = N.Zipf(N.RO_FEMALE, 0.6)
 RO_LAST = N.Zipf(N.RO_SURNAMES, 0.6, tail=N.RO_SURNAME_TAIL, tail_share=0.6)
 MD_LAST = N.Zipf(N.MD_SURNAMES, 0.6, tail=N.RO_SURNAME_TAIL, tail_share=0.6)
+EN_MALE = N.Zipf(gb.MALE, 0.6)
+EN_FEMALE = N.Zipf(gb.FEMALE, 0.6)
+EN_LAST = N.Zipf(gb.SURNAMES, 0.6, tail=gb.SURNAME_TAIL, tail_share=0.6)
 
 EMAIL_DOMAINS = {
     "RU": N.Zipf(("mail.ru", "yandex.ru", "gmail.com", "bk.ru", "inbox.ru", "list.ru", "rambler.ru", "ya.ru"),
                  1.0),
     "RO": N.Zipf(("gmail.com", "yahoo.com", "yahoo.ro", "hotmail.com", "outlook.com", "icloud.com"), 1.1),
     "MD": N.Zipf(("gmail.com", "mail.ru", "yahoo.com", "list.ru", "yandex.ru", "inbox.ru"), 1.0),
+    "GB": N.Zipf(gb.EMAIL_DOMAINS, 1.0),
 }
 WORK_DOMAINS = {
     "RU": ("stroyinvest.ru", "uralmash-service.ru", "volga-logistic.ru", "softline-group.ru",
@@ -37,6 +42,7 @@ WORK_DOMAINS = {
     "RO": ("transilvania-soft.ro", "construct-impex.ro", "dacia-parts.ro", "romtelecom-service.ro",
            "agricover-grup.ro", "bcr-services.ro"),
     "MD": ("agroprom.md", "moldcell-service.md", "orange-business.md", "maib-group.md", "termoelectrica.md"),
+    "GB": gb.WORK_DOMAINS,
 }
 
 # day/month/year ranges
@@ -74,6 +80,8 @@ def _birth(rng: random.Random, lo: int = 1940, hi: int = 2008, mode: int = 1980)
 def _first_name(lang: str, gender: str, rng: random.Random):
     if lang == "ru":
         return (RU_MALE if gender == "M" else RU_FEMALE).pick(rng)
+    if lang == "en":
+        return (EN_MALE if gender == "M" else EN_FEMALE).pick(rng)
     return (RO_MALE if gender == "M" else RO_FEMALE).pick(rng)
 
 
@@ -81,6 +89,8 @@ def _surname(country: str, lang: str, gender: str, rng: random.Random) -> str:
     if lang == "ru":
         s = RU_LAST.pick(rng)
         return N.feminine_ru(s) if gender == "F" else s
+    if lang == "en":
+        return EN_LAST.pick(rng)
     return (MD_LAST if country == "MD" else RO_LAST).pick(rng)
 
 
@@ -90,6 +100,10 @@ def _address(country: str, city, rng: random.Random):
         stype = 0 if rng.random() < 0.7 else (1 + int(rng.random() * (len(P.RU_STREET_TYPES) - 1)))
         street = P.RU_STREETS.pick(rng)
         apt = str(1 + int(rng.random() * 299)) if rng.random() < 0.85 else ""
+    elif country == "GB":
+        stype = int(rng.random() * len(gb.STREET_TYPES))
+        street = gb.STREETS[int(rng.random() * len(gb.STREETS))]
+        apt = str(1 + int(rng.random() * 40)) if rng.random() < 0.25 else ""
     elif country == "RO":
         stype = 0 if rng.random() < 0.6 else (1 + int(rng.random() * (len(P.RO_STREET_TYPES) - 1)))
         street = P.RO_STREETS.pick(rng)
@@ -101,7 +115,8 @@ def _address(country: str, city, rng: random.Random):
         apt = str(1 + int(rng.random() * 199)) if rng.random() < 0.7 else ""
     house = str(1 + int(rng.random() * 149))
     if rng.random() < 0.1:
-        house += rng.choice(("А", "Б", "/1", " к2", " стр. 1") if country == "RU" else ("A", "B", "/1", "/2"))
+        house += rng.choice(("А", "Б", "/1", " к2", " стр. 1") if country == "RU" else ("A", "B") if country == "GB"
+                            else ("A", "B", "/1", "/2"))
     return (city, stype, street, house.strip(), apt, P.postcode(country, city[4], rng))
 
 
@@ -149,7 +164,7 @@ def _personal_email(p: Person, reg: EmailRegistry, rng: random.Random) -> str:
     last = _latin(p, p.maiden or p.last if rng.random() < 0.5 else p.last).lower().replace("-", "")
     if p.first[1] and rng.random() < 0.15:
         dim = p.first[1][0]
-        first = (_latin(p, dim) if p.lang == "ro" else N.translit(dim, "simple")).lower()
+        first = (_latin(p, dim) if p.lang != "ru" else N.translit(dim, "simple")).lower()
     yy = p.birth.year
     r = rng.random()
     if r < 0.25:
@@ -194,8 +209,9 @@ def _new_person(rng: random.Random, country: str, lang: str, gender: str) -> Per
 class Population:
     """Streaming generator of people, household by household."""
 
-    def __init__(self, rng: random.Random, span_days: int):
+    def __init__(self, rng: random.Random, span_days: int, countries: tuple[str, ...] = P.COUNTRIES):
         self.rng = rng
+        self.countries = countries
         self.span_days = span_days
         self.emails = EmailRegistry()
         self.recent: list[Person] = []
@@ -234,8 +250,9 @@ class Population:
     def household(self) -> list[Person]:
         rng = self.rng
         self.households += 1
-        country = P.pick_country(rng)
-        lang = "ru" if country == "RU" or (country == "MD" and rng.random() < 0.3) else "ro"
+        country = P.pick_country(rng, self.countries)
+        lang = ("en" if country == "GB" else
+                "ru" if country == "RU" or (country == "MD" and rng.random() < 0.3) else "ro")
         r = rng.random()
         size = 1 if r < 0.45 else 2 if r < 0.75 else 3 if r < 0.9 else 4
         city = P.CITY_PICKERS[country].pick(rng)

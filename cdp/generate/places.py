@@ -1,22 +1,26 @@
-"""Cities, streets, postcodes, country spellings and phone numbers for RU / RO / MD."""
+"""Cities, streets, postcodes, country spellings and phone numbers for RU / RO / MD
+(and GB, see cdp.generate.gb)."""
 
 from __future__ import annotations
 
 import random
 
+from . import gb
 from .names import Zipf
 
+# The default population; GB is drawn only when asked for (``--countries GB``).
 COUNTRIES = ("RU", "RO", "MD")
-COUNTRY_WEIGHTS = (0.5, 0.3, 0.2)
-CURRENCY = {"RU": "RUB", "RO": "RON", "MD": "MDL"}
+COUNTRY_WEIGHTS = {"RU": 0.5, "RO": 0.3, "MD": 0.2, "GB": 1.0}
+CURRENCY = {"RU": "RUB", "RO": "RON", "MD": "MDL", "GB": "GBP"}
 # price multiplier relative to the catalogue's base price (roughly EUR)
-PRICE_FACTOR = {"RU": 100.0, "RO": 5.0, "MD": 20.0}
+PRICE_FACTOR = {"RU": 100.0, "RO": 5.0, "MD": 20.0, "GB": 0.9}
 
 COUNTRY_NAMES = {
     "RU": (("RU", 0.4), ("Russia", 0.25), ("Россия", 0.2), ("Russian Federation", 0.1), ("RUS", 0.05)),
     "RO": (("RO", 0.45), ("Romania", 0.3), ("România", 0.15), ("ROU", 0.05), ("Rumania", 0.05)),
     "MD": (("MD", 0.4), ("Moldova", 0.3), ("Republica Moldova", 0.15), ("Молдова", 0.1),
            ("Moldova, Republic of", 0.05)),
+    "GB": gb.COUNTRY_NAMES,
 }
 
 # (local name, alternative spellings, region local, region alternative, postcode prefix, store code)
@@ -80,7 +84,8 @@ MD_CITIES: tuple[City, ...] = (
     ("Ialoveni", (), "r-nul Ialoveni", "Ialoveni", "68", "IAL"),
 )
 
-CITY_PICKERS = {"RU": Zipf(RU_CITIES, 1.1), "RO": Zipf(RO_CITIES, 1.0), "MD": Zipf(MD_CITIES, 1.2)}
+CITY_PICKERS = {"RU": Zipf(RU_CITIES, 1.1), "RO": Zipf(RO_CITIES, 1.0), "MD": Zipf(MD_CITIES, 1.2),
+                "GB": Zipf(gb.CITIES, 1.0)}
 
 # Russian streets: (type, name); rendered as "ул. Ленина" / "улица Ленина" / "ul. Lenina"
 RU_STREET_TYPES = (("ул.", "улица", "ul.", "ulitsa"), ("пр-т", "проспект", "pr.", "prospekt"),
@@ -114,12 +119,19 @@ MD_STREETS = Zipf((
 MD_STREET_TYPES = (("strada", "str.", "ул."), ("bulevardul", "bd.", "бул."))
 
 
-def pick_country(rng: random.Random) -> str:
-    r = rng.random()
-    return "RU" if r < COUNTRY_WEIGHTS[0] else ("RO" if r < COUNTRY_WEIGHTS[0] + COUNTRY_WEIGHTS[1] else "MD")
+def pick_country(rng: random.Random, countries: tuple[str, ...] = COUNTRIES) -> str:
+    """One of ``countries``, weighted by COUNTRY_WEIGHTS (one random draw, as before GB existed)."""
+    r = rng.random() * sum(COUNTRY_WEIGHTS[c] for c in countries)
+    for country in countries[:-1]:
+        r -= COUNTRY_WEIGHTS[country]
+        if r < 0:
+            return country
+    return countries[-1]
 
 
-def postcode(country: str, prefix: str, rng: random.Random) -> str:
+def postcode(country: str, prefix, rng: random.Random) -> str:
+    if country == "GB":
+        return gb.postcode(prefix[int(rng.random() * len(prefix))], rng)
     if country == "RU":
         return (prefix + "".join(str(int(rng.random() * 10)) for _ in range(6)))[:6]
     if country == "RO":
@@ -132,10 +144,12 @@ def postcode(country: str, prefix: str, rng: random.Random) -> str:
 # --------------------------------------------------------------------------------------------
 # phone numbers: stored as (country, national significant number)
 
-CALLING_CODE = {"RU": "7", "RO": "40", "MD": "373"}
+CALLING_CODE = {"RU": "7", "RO": "40", "MD": "373", "GB": "44"}
 
 
 def mobile(country: str, rng: random.Random) -> str:
+    if country == "GB":
+        return gb.mobile(rng)
     if country == "RU":
         return "9" + f"{int(rng.random() * 100):02d}" + f"{int(rng.random() * 10_000_000):07d}"
     if country == "RO":
@@ -144,6 +158,8 @@ def mobile(country: str, rng: random.Random) -> str:
 
 
 def landline(country: str, rng: random.Random) -> str:
+    if country == "GB":
+        return gb.landline(rng)
     if country == "RU":
         return rng.choice(("495", "499", "812", "383", "343")) + f"{int(rng.random() * 10_000_000):07d}"
     if country == "RO":
@@ -154,6 +170,8 @@ def landline(country: str, rng: random.Random) -> str:
 def format_phone(country: str, nsn: str, rng: random.Random, style: float | None = None) -> str:
     """Render a phone number in one of the many formats people and clerks type."""
     r = rng.random() if style is None else style
+    if country == "GB":
+        return gb.format_phone(nsn, rng, r)
     if country == "RU":
         a, b, c, d = nsn[:3], nsn[3:6], nsn[6:8], nsn[8:]
         if r < 0.22:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from . import gb
 from . import names as N
 from . import places as P
 from .people import Person
@@ -222,6 +223,11 @@ def address(p: Person, rng: random.Random, st: Style, old_ok: bool = True) -> tu
                 street2 = f"kv. {apt}" if rng.random() < 0.6 else f"apt. {apt}"
             region = city[3]
         city_s = _city_name(city, cyr, rng)
+    elif country == "GB":
+        s, street2 = gb.street_line(gb.STREET_TYPES[stype], street, house, apt, rng)
+        city_s = _city_name(city, False, rng)
+        region = city[2] if rng.random() < 0.6 else city[3]
+        pc = gb.postcode_as_typed(pc, rng)
     elif country == "RO":
         mode = p.ro_mode if rng.random() < 0.6 else int(rng.random() * 3)
         types = P.RO_STREET_TYPES[stype]
