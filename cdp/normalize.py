@@ -18,7 +18,8 @@ _NOT_LETTER = re.compile(r"[^a-z ]+")
 _NOT_LETTER_OR_DIGIT = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
 
-# Country as written in exports (ISO code, English or native name) -> phone region.
+# Country as written in exports (ISO code, English or native name) -> phone region: these,
+# then libphonenumber's own country names (see _library_country_names).
 _COUNTRY_REGIONS = {
     "ru": "RU", "rus": "RU", "russia": "RU", "russian federation": "RU", "rossiya": "RU",
     "rossiia": "RU", "rossija": "RU",
@@ -28,7 +29,26 @@ _COUNTRY_REGIONS = {
     "ua": "UA", "ukraine": "UA", "by": "BY", "belarus": "BY", "kz": "KZ", "kazakhstan": "KZ",
     "de": "DE", "germany": "DE", "deutschland": "DE", "gb": "GB", "uk": "GB", "united kingdom": "GB",
     "fr": "FR", "france": "FR", "it": "IT", "italy": "IT", "es": "ES", "spain": "ES",
+    "england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB", "great britain": "GB",
+    "britain": "GB", "usa": "US", "united states of america": "US", "america": "US",
 }
+
+
+@lru_cache(maxsize=1)
+def _library_country_names() -> dict[str, str]:
+    """Name key -> region for every country name libphonenumber's geocoder knows, in each of
+    its languages ('United Kingdom', 'Vereinigtes Königreich', 'Royaume-Uni', 'Россия'):
+    exports name countries in many ways, and a hand-written list only knows the markets it
+    was written for."""
+    from phonenumbers.geodata.locale import LOCALE_DATA
+
+    names: dict[str, str] = {}
+    for region, by_language in sorted(LOCALE_DATA.items()):
+        for display in by_language.values():
+            key = name_key(display) if not display.startswith("*") else None
+            if key:
+                names.setdefault(key, region)
+    return names
 
 
 # A letter with no letter beside it: an initial ('Тимур Ц.', 'Ж. Петрова').
@@ -132,7 +152,7 @@ def country_region(country: str | None) -> str | None:
         return _COUNTRY_REGIONS[key]
     if len(key) == 2 and key.upper() in phonenumbers.SUPPORTED_REGIONS:
         return key.upper()
-    return None
+    return _library_country_names().get(key)
 
 
 # Typing punctuation phonenumbers ignores: '8 (495) 520-00-65' and '84955200065' parse alike.

@@ -43,9 +43,11 @@
 {%- endmacro %}
 
 {% macro street_key(expr) -%}
-    {#- drops street-type and unit words (ul., str., bd., d., kv., nr., ap.) and keeps names and numbers -#}
+    {#- drops street-type and unit words (ul., str., bd., d., kv., nr., ap.; Road / Rd, Flat;
+        Strasse, Rue, Calle, Via) and keeps names and numbers: one address is written with
+        the type spelt out in one export and abbreviated or left out in another -#}
     {%- set unit_words -%}
-        '\b(ul|ulitsa|ulica|str|strada|bd|bld|bulevardul|blvd|pr|pr t|prt|prospekt|prospect|pereulok|per|shosse|sh|sos|soseaua|calea|aleea|al|pl|ploshchad|piata|nab|naberezhnaya|d|dom|kv|kvartira|ap|apt|bl|bloc|sc|scara|et|etaj|nr|numarul)\b'
+        '\b(ul|ulitsa|ulica|str|strada|bd|bld|bulevardul|blvd|pr|pr t|prt|prospekt|prospect|pereulok|per|shosse|sh|sos|soseaua|calea|aleea|al|pl|ploshchad|piata|nab|naberezhnaya|d|dom|kv|kvartira|ap|apt|bl|bloc|sc|scara|et|etaj|nr|numarul|road|rd|street|st|lane|ln|avenue|ave|av|close|drive|dr|crescent|cres|gardens|gdns|place|court|ct|terrace|grove|square|sq|boulevard|flat|apartment|unit|suite|strasse|weg|platz|allee|gasse|rue|chemin|impasse|calle|avenida|avda|plaza|paseo|via|viale|piazza|corso)\b'
     {%- endset -%}
     {%- set spaces -%} '\s+' {%- endset -%}
     nullif(trim({{ regex_replace_all(

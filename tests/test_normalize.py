@@ -40,6 +40,7 @@ def test_phone_e164(phone, country, expected):
     (("RU", "RUS", "Russia", "Russian Federation", "Россия"), "RU"),
     (("RO", "ROU", "Romania", "România", "Rumania"), "RO"),
     (("MD", "Moldova", "Молдова", "Republica Moldova", "Moldova, Republic of"), "MD"),
+    (("GB", "UK", "United Kingdom", "England", "Great Britain"), "GB"),
 ])
 def test_every_spelling_of_a_country_the_exports_use_picks_its_phone_region(spellings, region):
     from cdp.generate.places import COUNTRY_NAMES
@@ -142,3 +143,15 @@ def test_the_worker_pool_is_not_closed_while_in_use_and_reopens_when_needed():
     with pool as workers:
         assert list(workers.map(abs, [-3])) == [3]
     pool.close_if_idle()
+
+
+@pytest.mark.parametrize(("country", "region"), [
+    ("Deutschland", "DE"), ("Vereinigtes Königreich", "GB"), ("Royaume-Uni", "GB"), ("Estados Unidos", "US"),
+    ("Schweiz", "CH"), ("Соединенное Королевство", "GB"),
+])
+def test_a_country_named_in_a_language_of_libphonenumber_s_geocoder_picks_its_region(country, region):
+    assert country_region(country) == region
+
+
+def test_a_country_nobody_knows_picks_no_region():
+    assert country_region("Atlantis") is None

@@ -41,6 +41,16 @@ parse_texts as (
     ) as compacted
 ),
 
+file_country as (
+    -- the country most records name: calls, chats, receipts and consent events name none,
+    -- and a file from one market writes their numbers the national way ('07700 900123')
+    select country from {{ ref('int_identity_sources') }}
+    where country is not null
+    group by country
+    order by count(*) desc, country
+    limit 1
+),
+
 parse_forms as (
     -- and no country for a number written with '+' (its own country code decides): a million
     -- records' 750 thousand texts are 550 thousand forms, each parsed once
@@ -48,7 +58,10 @@ parse_forms as (
         phone,
         country,
         parse_text,
-        case when parse_text like '+%' then null else country end as parse_country
+        case
+            when parse_text like '+%' then null
+            else coalesce(country, (select file_country.country from file_country))
+        end as parse_country
     from parse_texts
 ),
 
