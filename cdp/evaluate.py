@@ -94,6 +94,70 @@ def evaluate_warehouse(warehouse: Path, truth_path: Path) -> PairwiseScore:
         return score(con, "main.customer_crosswalk", "truth")
 
 
+# Bands of match_confidence for the calibration table, highest first.
+CONFIDENCE_BANDS = (1.0, 0.99, 0.9, 0.7, 0.5, 0.3, 0.0)
+
+
+@dataclass(frozen=True)
+class ConfidenceBand:
+    """Records whose match_confidence is at least ``low`` (and below the band above): how
+    often their customer holds only their person (``pure``), all of their person's records
+    (``complete``), or both (``exact``)."""
+
+    low: float
+    records: int
+    mean_confidence: float
+    pure: float
+    complete: float
+    exact: float
+    alone: float  # share of them that are their customer's only record
+
+
+def confidence_calibration(warehouse: Path, truth_path: Path) -> list[ConfidenceBand]:
+    """What a match_confidence means on a file with known people: per band, how often the
+    record's customer is right. Confidence speaks about the record's own link (P(in)) and
+    its best rival (P(out)); a record alone with no rival scores 1 although its person may
+    have records nothing links it to, which ``complete`` shows."""
+    con = duckdb.connect()
+    try:
+        quoted = str(truth_path).replace("'", "''")
+        con.execute(f"attach '{warehouse}' as w (read_only)")
+        bands = ", ".join(str(b) for b in CONFIDENCE_BANDS)
+        rows = con.execute(f"""
+            with scored as (
+                select c.customer_id, c.match_confidence, t.person_id
+                from w.main.customer_crosswalk as c
+                join read_csv('{quoted}', all_varchar = true) as t
+                    on c.channel = t.channel and c.entity = t.entity
+                    and c.source_record_id::varchar = t.source_record_id::varchar
+            ),
+            sized as (
+                select *, count(*) over (partition by customer_id) as customer_n,
+                       count(*) over (partition by person_id) as person_n,
+                       count(*) over (partition by customer_id, person_id) as both_n,
+                       (select max(b) from unnest([{bands}]) as t(b) where b <= match_confidence) as low
+                from scored
+            )
+            select low, count(*), avg(match_confidence), avg((both_n = customer_n)::int),
+                   avg((both_n = person_n)::int), avg((both_n = customer_n and both_n = person_n)::int),
+                   avg((customer_n = 1)::int)
+            from sized group by low order by low desc
+        """).fetchall()
+        return [ConfidenceBand(float(low), int(n), *(float(v) for v in rest)) for low, n, *rest in rows]
+    finally:
+        con.close()
+
+
+def describe_calibration(bands: list[ConfidenceBand]) -> str:
+    lines = [f"{'match_confidence':<18}{'records':>9}{'mean':>7}{'pure':>7}{'complete':>10}{'exact':>7}{'alone':>7}"]
+    for band in bands:
+        above = [b for b in CONFIDENCE_BANDS if b > band.low]
+        label = "1" if band.low == 1.0 else f"{band.low:g} to {min(above):g}"
+        lines.append(f"{label:<18}{band.records:>9,}{band.mean_confidence:>7.3f}{band.pure:>7.3f}"
+                     f"{band.complete:>10.3f}{band.exact:>7.3f}{band.alone:>7.3f}")
+    return "\n".join(lines)
+
+
 def threshold_study(warehouse: Path, truth_path: Path, thresholds: list[float]) -> dict[str, PairwiseScore]:
     """Re-match the warehouse's identity records at each threshold (pairs scored once, the
     same overrides and deterministic links as dbt) and score each result, plus the baseline
@@ -241,6 +305,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="also re-match at these thresholds, e.g. 0.5,0.8,0.9,0.95, and compare with the "
                              "exact e-mail-or-phone baseline")
     parser.add_argument("--chart", type=Path, default=Path("reports/precision_recall.html"))
+    parser.add_argument("--calibration", action="store_true",
+                        help="also print, per band of match_confidence, how often the record's customer holds only "
+                             "its person (pure), all of its person's records (complete) or both (exact)")
     parser.add_argument("--ceiling", action="store_true",
                         help="also print how many true pairs share any evidence at all (what recall the data allows)")
     args = parser.parse_args(argv)
@@ -248,6 +315,8 @@ def main(argv: list[str] | None = None) -> None:
     print("customer_crosswalk: " + evaluate_warehouse(warehouse, args.truth).describe())
     if args.ceiling:
         print(evidence_ceiling(warehouse, args.truth).describe())
+    if args.calibration:
+        print("\n" + describe_calibration(confidence_calibration(warehouse, args.truth)))
     if args.thresholds:
         results = threshold_study(warehouse, args.truth, args.thresholds)
         print(f"\n{'method':<24}{'precision':>10}{'recall':>10}{'F1':>10}{'customers':>11}")

@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from cdp.evaluate import evidence_ceiling, exact_contact_baseline, score
+from cdp.evaluate import confidence_calibration, evidence_ceiling, exact_contact_baseline, score
 
 
 def test_pairwise_scores_on_a_hand_checked_case():
@@ -77,3 +77,24 @@ def test_evidence_ceiling_counts_pairs_joined_by_any_shared_evidence(tmp_path):
         f"x,y,{record},{person}\n" for record, person in zip("abcdefg", ["P1"] * 4 + ["P2"] * 3, strict=True)))
     ceiling = evidence_ceiling(warehouse, truth)
     assert (ceiling.true_pairs, ceiling.reachable, ceiling.reachable_by_a_name_part) == (6 + 3, 3 + 1, 6 + 1)
+
+
+def test_calibration_says_per_confidence_band_how_often_the_customer_is_right(tmp_path):
+    warehouse, truth = tmp_path / "warehouse.duckdb", tmp_path / "truth.csv"
+    with duckdb.connect(str(warehouse)) as con:
+        # X = {a, b} both P1 (pure) but P1's c sits alone in Z (so a, b are not complete);
+        # Y = {d, e}: P2 and P3 (impure); f alone and truly alone (exact)
+        con.execute("""create table customer_crosswalk as select 'x' as channel, 'y' as entity, * from (values
+            ('a', 'X', 1.0), ('b', 'X', 1.0), ('c', 'Z', 1.0), ('d', 'Y', 0.95), ('e', 'Y', 0.92), ('f', 'F', 0.2)
+        ) t(source_record_id, customer_id, match_confidence)""")
+    truth.write_text("channel,entity,source_record_id,person_id\n" + "".join(
+        f"x,y,{record},{person}\n" for record, person in zip("abcdef", ["P1"] * 3 + ["P2", "P3", "P4"], strict=True)))
+    bands = {band.low: band for band in confidence_calibration(warehouse, truth)}
+    assert set(bands) == {1.0, 0.9, 0.0}
+    top = bands[1.0]
+    assert (top.records, top.pure, top.complete, top.exact) == (3, 1.0, 0.0, 0.0)
+    assert top.alone == pytest.approx(1 / 3)
+    middle = bands[0.9]
+    assert (middle.records, middle.pure, middle.complete, middle.exact) == (2, 0.0, 1.0, 0.0)
+    assert middle.mean_confidence == pytest.approx(0.935)
+    assert (bands[0.0].records, bands[0.0].exact, bands[0.0].alone) == (1, 1.0, 1.0)
