@@ -57,6 +57,17 @@ HOUSEHOLD_PAIR = f"({FIRST_NAMES_CONFLICT} or {SURNAMES_OF_A_MAN_AND_A_WOMAN})"
 BOTH_SURNAMED = "coalesce(length(last_name_variant_l) > 1 and length(last_name_variant_r) > 1, false)"
 
 
+def _handle_spells_the_name_of(handle_side: str, other: str) -> str:
+    """SQL: the handle of one record spells the other record's full name ('@mocanucristina'
+    beside Cristina Mocanu), not just its own display name, and that name has a surname
+    longer than an initial: '@elena_p' beside a chat called 'Elena P.' spells a name every
+    Elena P. has, which the records' own name frequencies do not show."""
+    return (f"(handle_name_key_{handle_side} in (name_concat_key_{other}, name_concat_reversed_key_{other})"
+            f" and length(last_name_variant_{other}) > 1"
+            f" and coalesce(handle_name_key_{handle_side} not in (name_concat_key_{handle_side},"
+            f" name_concat_reversed_key_{handle_side}), true))")
+
+
 def _spells_a_name(letters: str) -> str:
     """SQL: ``letters`` (a mailbox's or handle's letters in variant form) contain either
     record's surname or first name. 'rmoraru', 'neagan1959', '@popescu_marius' and
@@ -220,11 +231,6 @@ def _handle_comparison() -> cl.CustomComparison:
         return (f"(handle_key_{handle_side} is not null and mailbox_key_{other} is null "
                 f"and name_concat_key_{other} is null)")
 
-    def spells_other_name(handle_side: str, other: str) -> str:
-        return (f"(handle_name_key_{handle_side} in (name_concat_key_{other}, name_concat_reversed_key_{other})"
-                f" and coalesce(handle_name_key_{handle_side} not in (name_concat_key_{handle_side},"
-                f" name_concat_reversed_key_{handle_side}), true))")
-
     return cl.CustomComparison(
         output_column_name="handle",
         comparison_description="messenger handle against mailbox name and name",
@@ -245,7 +251,8 @@ def _handle_comparison() -> cl.CustomComparison:
                 tf_adjustment_column="mailbox_key", disable_tf_exact_match_detection=True),
             # only when the handle tells more than its own record's display name: '@andrei_popescu'
             # on a chat already named Andrei Popescu is the same evidence as the name, counted there
-            cll.CustomLevel(f"({spells_other_name('l', 'r')} or {spells_other_name('r', 'l')}) and not {BOTH_SURNAMED}",
+            cll.CustomLevel(f"({_handle_spells_the_name_of('l', 'r')} or {_handle_spells_the_name_of('r', 'l')})"
+                            f" and not {BOTH_SURNAMED}",
                             "handle spells the name").configure(
                 tf_adjustment_column="name_concat_key", disable_tf_exact_match_detection=True),
             cll.ElseLevel(),

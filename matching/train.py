@@ -147,6 +147,33 @@ def _with_u_corrected(model: dict, observed: dict) -> dict:
     return model
 
 
+def with_levels_of_settings(model: dict, defined: dict) -> dict:
+    """The trained ``model`` with the level conditions and labels ``defined`` (settings.py),
+    its weights kept: for a change to what a level matches that needs no retraining, and for
+    a new null level (it carries no weights; where it matches, the comparison counts
+    nothing). A new level with weights needs `cdp train`."""
+    model = copy.deepcopy(model)
+    for comparison, wanted in zip(model["comparisons"], defined["comparisons"], strict=True):
+        if comparison["output_column_name"] != wanted["output_column_name"]:
+            raise ValueError(f"comparison {wanted['output_column_name']} is not where the model has it")
+        trained = list(comparison["comparison_levels"])
+        trained_labels = {level.get("label_for_charts") for level in trained}
+        levels = []
+        for level in wanted["comparison_levels"]:
+            if level.get("is_null_level") and level.get("label_for_charts") not in trained_labels:
+                levels.append(dict(level))
+                continue
+            if not trained:
+                raise ValueError(f"{comparison['output_column_name']}: a new level with weights needs training")
+            kept = trained.pop(0)
+            kept.update({key: level[key] for key in ("sql_condition", "label_for_charts") if key in level})
+            levels.append(kept)
+        if trained:
+            raise ValueError(f"{comparison['output_column_name']}: levels removed; retrain (cdp train)")
+        comparison["comparison_levels"] = levels
+    return model
+
+
 def read_records(warehouse: Path, table: str = RECORDS_TABLE) -> pa.Table:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.sql(f"select * from {table}").to_arrow_table()
@@ -161,8 +188,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--reports", type=Path, default=Path("reports/matching"),
                         help="where to write Splink's charts and the blocking counts")
+    parser.add_argument("--levels-only", action="store_true",
+                        help="do not train: copy the level conditions and labels of settings.py into the model "
+                             "at --out, keeping its weights (new null levels are inserted)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if args.levels_only:
+        model = json.loads(args.out.read_text(encoding="utf-8"))
+        defined = settings().get_settings("duckdb").as_dict()
+        args.out.write_text(json.dumps(with_levels_of_settings(model, defined), indent=2) + "\n", encoding="utf-8")
+        print(f"level conditions and labels of settings.py written to {args.out}; weights kept")
+        return
     records = read_records(args.warehouse or warehouse_path())
     path = train(records, args.out, seed=args.seed, reports_dir=args.reports)
     print(f"trained on {records.num_rows} identity records; model written to {path}")
