@@ -8,6 +8,7 @@ pure and cached: exports repeat the same names and phone numbers many times.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import phonenumbers
@@ -60,11 +61,33 @@ def name_key(value: str | None) -> str | None:
     """Lower-case ASCII form of a name: transliterated, accents stripped, punctuation to spaces.
 
     'Евгений' -> 'evgeniy', 'Наталья' -> 'natalya', 'Ștefan' -> 'stefan', "O'Neil-Smith" -> 'oneil smith'.
-    An initial stays one letter: 'Тимур Ц.' -> 'timur t' (see _initial).
+    An initial stays one letter: 'Тимур Ц.' -> 'timur t' (see _initial). Emoji and other
+    symbols are not part of a name: 'Anna 🌸' -> 'anna' (see _without_symbols).
     """
     if value is None:
         return None
-    return _ascii_words(_LONE_LETTER.sub(_initial, value), _NOT_LETTER)
+    return _ascii_words(_LONE_LETTER.sub(_initial, _without_symbols(value)), _NOT_LETTER)
+
+
+# Symbols (emoji, dingbats, currency and maths signs, private-use characters) and emoji skin
+# tones become spaces; format characters (zero-width joiners, soft hyphens) vanish.
+_SYMBOL_CATEGORIES = frozenset(("So", "Sm", "Sc", "Co", "Cs"))
+_SKIN_TONES = ("\U0001F3FB", "\U0001F3FF")
+
+
+def _without_symbols(value: str) -> str:
+    """A display name as people type it in a messenger ('Anna 🌸', 'Ivan ❤️'): transliterated
+    letter for letter, its emoji would become words ('anna cherry blossom'), a surname to the
+    matcher. ASCII text holds none (its signs are dropped later with the punctuation)."""
+    if value.isascii():
+        return value
+    kept = []
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cf":
+            continue
+        kept.append(" " if category in _SYMBOL_CATEGORIES or _SKIN_TONES[0] <= char <= _SKIN_TONES[1] else char)
+    return "".join(kept)
 
 
 def _initial(lone_letter: re.Match) -> str:

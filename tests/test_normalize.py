@@ -14,6 +14,15 @@ from cdp.normalize import country_region, name_key, name_variant_key, phone_e164
     ("Наталья", "natalya"),
     ("Тимур Ц.", "timur t"),
     ("王 小明", "wang xiaoming"),
+    # a messenger display name's emoji are not name words ('cherry blossom', 'heart')
+    ("Anna 🌸", "anna"),
+    ("🌸Anna Popescu🌸", "anna popescu"),
+    ("Ivan ❤️", "ivan"),
+    ("Мария 💋 Иванова", "mariya ivanova"),
+    ("Ana 👍🏽", "ana"),
+    ("👨\u200d👩\u200d👧 Ionescu", "ionescu"),
+    ("O´Brien", "obrien"),
+    ("🌸", None),
     ("", None),
     (None, None),
 ])
