@@ -309,3 +309,19 @@ def test_a_british_population_writes_british_names_addresses_and_numbers(tmp_pat
 def test_an_unknown_country_is_refused(tmp_path):
     with pytest.raises(ValueError, match="countries must be some of"):
         generate(tmp_path / "l", tmp_path / "t.csv", people=5, countries=("XX",))
+
+
+def test_russian_speakers_records_carry_patronymics_sometimes(generated):
+    """'Иван Сергеевич' in a CRM first-name field or told to the call centre: the name a
+    Russian system keeps, which matching must read as Ivan."""
+    from cdp.generate.names import patronymic_ru
+
+    assert [patronymic_ru(father, gender) for father, gender in (
+        ("Иван", "M"), ("Сергей", "F"), ("Евгений", "M"), ("Игорь", "M"), ("Илья", "F"), ("Михаил", "M"))] == [
+        "Иванович", "Сергеевна", "Евгеньевич", "Игоревич", "Ильинична", "Михайлович"]
+    landing = generated[0]
+    shaped = re.compile(r"\w+ \w+(вич|вна|ична|ьич|vich|vna|vici|ichna)$", re.IGNORECASE)
+    crm = [r["first_name"] or "" for r in _entity_rows(landing, "crm/contacts")]
+    calls = [r["caller_name"] or "" for r in _entity_rows(landing, "callcentre/calls")]
+    assert 0 < sum(bool(shaped.search(name)) for name in crm) < 0.2 * len(crm)
+    assert any(shaped.search(name) for name in calls)

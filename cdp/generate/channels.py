@@ -13,6 +13,7 @@ import random
 from datetime import date, datetime, timedelta
 
 from . import catalog, gb
+from . import names as N
 from . import places as P
 from . import render as R
 from .people import Person
@@ -223,6 +224,7 @@ class Emitter:
         for _ in range(copies):
             cid = self.ids["contact"].next()
             first, last = R.name(p, rng, st)
+            first = R.with_patronymic(p, first, cid, 0.25)
             em = R.email(p, rng, st) if rng.random() < 0.6 else ""
             nsn = R.phone_nsn(p, rng, st) if rng.random() < 0.8 else None
             ph = R.phone_text(p.country, nsn, rng) if nsn else ""
@@ -257,6 +259,7 @@ class Emitter:
         for k in range(2 if rng.random() < 0.04 else 1):  # some re-enrol after losing the card
             mid, card = self.ids["member"].next(), self.ids["card"].next()
             first, last = R.name(p, rng, st)
+            first = R.with_patronymic(p, first, mid, 0.1)
             em = R.email(p, rng, st) if rng.random() < 0.6 else ""
             nsn = R.phone_nsn(p, rng, st) if rng.random() < 0.9 else None
             ph = R.phone_text(p.country, nsn, rng) if nsn else ""
@@ -471,6 +474,11 @@ class Emitter:
             name = R.caller_name(p, rng)
             if not ph and not name:
                 name = R.name(p, rng, st)[1]
+            if p.patronymic and random.Random(f"polite:{cid}").random() < 0.15:
+                # an agent's polite form of address: name and patronymic, no surname
+                full = p.first[0] if random.Random(f"script:{cid}").random() < 0.55 else N.translit(p.first[0],
+                                                                                                  p.translit)
+                name = R.with_patronymic(p, full, cid, 1.0)
             t = self.when(since)
             inbound = rng.random() < 0.8
             outcome = (_weighted(OUTCOMES, rng.random()) if inbound

@@ -262,6 +262,30 @@ def feminine_ru(surname: str) -> str:
     return surname
 
 
+_PATRONYMIC_STEMS = {"Павел": "Павл", "Лев": "Льв", "Пётр": "Петр", "Дмитрий": "Дмитри", "Михаил": "Михайл",
+                     "Георгий": "Георги"}
+
+
+def patronymic_ru(father: str, gender: str) -> str:
+    """A Russian patronymic from the father's first name: Иван -> Иванович / Ивановна,
+    Сергей -> Сергеевич, Евгений -> Евгеньевич, Игорь -> Игоревич, Илья -> Ильич / Ильинична."""
+    male = gender == "M"
+    if father in _PATRONYMIC_STEMS:
+        stem = _PATRONYMIC_STEMS[father]
+        return stem + ("евич" if stem.endswith("и") else "ович") if male else stem + (
+            "евна" if stem.endswith("и") else "овна")
+    if father.endswith("ий"):
+        return father[:-2] + ("ьевич" if male else "ьевна")
+    if father.endswith(("ей", "ай")):
+        return father[:-1] + ("евич" if male else "евна")
+    if father.endswith("ь"):
+        return father[:-1] + ("евич" if male else "евна")
+    if father.endswith(("а", "я")):
+        return father[:-1] + ("ич" if male else "ична") if not father.endswith("ья") else father[:-2] + (
+            "ьич" if male else "ьинична")
+    return father + ("ович" if male else "овна")
+
+
 # --------------------------------------------------------------------------------------------
 # transliteration of Cyrillic (several real-world systems)
 

@@ -55,7 +55,7 @@ class Person:
     __slots__ = (
         "pid", "country", "lang", "gender", "first", "last", "maiden", "birth", "city", "addr", "old_addr",
         "phones", "family_phone", "emails", "work_email", "family_email", "translit", "ro_mode", "household",
-        "since", "head",
+        "since", "head", "patronymic",
     )
 
     def __init__(self):
@@ -65,6 +65,7 @@ class Person:
         self.work_email = None
         self.family_email = None
         self.head = True
+        self.patronymic = None
 
     def first_forms(self):
         """(full, diminutives, extra Latin spellings) of the first name."""
@@ -222,6 +223,9 @@ class Population:
         rng = self.rng
         self.count += 1
         p.pid = f"P{self.count:08d}"
+        if p.lang == "ru":
+            # drawn from its own generator, so the rest of the data is what it was without it
+            p.patronymic = N.patronymic_ru(RU_MALE.pick(random.Random(f"father:{p.pid}"))[0], p.gender)
         p.since = int(rng.random() * self.span_days * 0.9)
         # own phones
         p.phones = [P.mobile(p.country, rng)] if rng.random() < 0.93 else []

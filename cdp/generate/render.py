@@ -85,6 +85,16 @@ def name(p: Person, rng: random.Random, st: Style) -> tuple[str, str]:
     return first, last
 
 
+def with_patronymic(p: Person, first: str, record_id: str, share: float) -> str:
+    """The first name as a Russian system often holds it: 'Иван Сергеевич' (name and
+    patronymic) in ``share`` of a Russian speaker's records. Decided by a generator of its
+    own per record, so the rest of the data is what it would be without patronymics."""
+    if not p.patronymic or not first or random.Random(f"patronymic:{record_id}").random() >= share:
+        return first
+    patronymic = p.patronymic if N.is_cyrillic(first) else N.translit(p.patronymic, p.translit)
+    return f"{first} {patronymic.upper() if first.isupper() else patronymic}"
+
+
 def canonical_emails(p: Person, st: Style, rng: random.Random) -> str | None:
     """Pick which of the person's addresses this system holds (None when none)."""
     r = rng.random()

@@ -42,3 +42,8 @@
 {% macro spark__regex_replace_all(value, pattern, replacement) -%}
     regexp_replace({{ value }}, {{ pattern }}, {{ replacement }})
 {%- endmacro %}
+
+{#- the text of one group of the first match, '' when there is none (one spelling on both) -#}
+{% macro regex_group(value, pattern, group) -%}
+    regexp_extract({{ value }}, {{ pattern }}, {{ group }})
+{%- endmacro %}

@@ -52,6 +52,34 @@ name_keys as {{ computed_once() }} (
     where name_text is not null
 ),
 
+{#- a word after the first shaped like a Russian patronymic: Сергеевич, Ивановна, Sergeyevich,
+    Sergheevici (Moldovan spelling; Popovici the surname is kept by the name roles below) -#}
+{%- set patronymic_word = "' ([a-z]+(ovich|evich|ovici|evici|ovna|evna|ichna))( |$)'" -%}
+
+-- A patronymic ('Иван Сергеевич' in a first-name field, 'Петров Иван Сергеевич' or a polite
+-- 'Анна Ивановна' told to the call centre) names the father, not the person: first names and
+-- free-text names are read without it, unless the file writes that word as a surname more
+-- often than as a first name (an Abramovich in the last-name fields stays a surname).
+patronymics as (
+    select candidates.word
+    from (
+        select distinct {{ regex_group('name_key', patronymic_word, 1) }} as word from name_keys
+    ) as candidates
+    left join {{ ref('int_name_roles') }} as roles on roles.word = candidates.word
+    where candidates.word <> '' and not coalesce(roles.as_last > roles.as_first, false)
+),
+
+given_name_keys as (
+    select
+        name_keys.name_text,
+        coalesce(
+            trim(replace(' ' || name_keys.name_key || ' ', ' ' || patronymics.word || ' ', ' ')),
+            name_keys.name_key
+        ) as name_key
+    from name_keys
+    left join patronymics on patronymics.word = {{ regex_group('name_keys.name_key', patronymic_word, 1) }}
+),
+
 street_keys as (
     select street_text, {{ street_key('street_text') }} as street_key
     from (select distinct concat_ws(' ', street, street2) as street_text from sources) as street_texts
@@ -67,9 +95,9 @@ keyed_sources as (
         cities.name_key as city_text_key,
         street_keys.street_key as street_text_key
     from sources
-    left join name_keys as first_names on first_names.name_text = sources.first_name
+    left join given_name_keys as first_names on first_names.name_text = sources.first_name
     left join name_keys as last_names on last_names.name_text = sources.last_name
-    left join name_keys as full_names on full_names.name_text = sources.full_name
+    left join given_name_keys as full_names on full_names.name_text = sources.full_name
     left join name_keys as handles on handles.name_text = sources.handle
     left join name_keys as cities on cities.name_text = sources.city
     left join street_keys on street_keys.street_text = concat_ws(' ', sources.street, sources.street2)
