@@ -130,10 +130,15 @@ def _prior_at_least(linker: Linker, con: duckdb.DuckDBPyConnection, table: str) 
 
 
 def cluster_scored_pairs(records: pa.Table, pairs: pa.Table, threshold: float = DEFAULT_THRESHOLD,
-                         overrides: pa.Table | None = None) -> pa.Table:
+                         overrides: pa.Table | None = None, pairs_are_checked: bool = False) -> pa.Table:
     """Cluster records from pairs scored earlier (record_key_l, record_key_r, match_probability),
     e.g. by matching.incremental; same result columns as link_records. ``records`` needs
-    only matching.prepare.CLUSTERING_COLUMNS."""
+    only matching.prepare.CLUSTERING_COLUMNS.
+
+    Pairs are put in canonical order, deduplicated and kept only between ``records``, unless
+    ``pairs_are_checked`` says they already are (int_scored_pairs: scored so, and its dbt
+    tests check it). At ten million records (31 million pairs) that check's hash tables took
+    matching's DuckDB past its memory limit."""
     if not 0 < threshold < 1:
         raise ValueError(f"match threshold must be between 0 and 1, got {threshold}")
     con = workspace()
@@ -141,17 +146,26 @@ def cluster_scored_pairs(records: pa.Table, pairs: pa.Table, threshold: float = 
         if load_records(con, records, blocking_keys=False) == 0:
             return _empty_result()
         con.register("pairs_input", pairs)
-        con.execute(f"""
-            create table scored_pairs as
-            select least({UNIQUE_ID}_l, {UNIQUE_ID}_r) as {UNIQUE_ID}_l,
-                   greatest({UNIQUE_ID}_l, {UNIQUE_ID}_r) as {UNIQUE_ID}_r,
-                   max(match_probability) as match_probability, false as is_forced
-            from pairs_input
-            where {UNIQUE_ID}_l <> {UNIQUE_ID}_r and match_probability >= {min(CANDIDATE_FLOOR, threshold)}
-                and {UNIQUE_ID}_l in (select {UNIQUE_ID} from identity_records)
-                and {UNIQUE_ID}_r in (select {UNIQUE_ID} from identity_records)
-            group by 1, 2
-        """)
+        floor = min(CANDIDATE_FLOOR, threshold)
+        if pairs_are_checked:
+            con.execute(f"""
+                create table scored_pairs as
+                select {UNIQUE_ID}_l, {UNIQUE_ID}_r, match_probability, false as is_forced
+                from pairs_input
+                where {UNIQUE_ID}_l <> {UNIQUE_ID}_r and match_probability >= {floor}
+            """)
+        else:
+            con.execute(f"""
+                create table scored_pairs as
+                select least({UNIQUE_ID}_l, {UNIQUE_ID}_r) as {UNIQUE_ID}_l,
+                       greatest({UNIQUE_ID}_l, {UNIQUE_ID}_r) as {UNIQUE_ID}_r,
+                       max(match_probability) as match_probability, false as is_forced
+                from pairs_input
+                where {UNIQUE_ID}_l <> {UNIQUE_ID}_r and match_probability >= {floor}
+                    and {UNIQUE_ID}_l in (select {UNIQUE_ID} from identity_records)
+                    and {UNIQUE_ID}_r in (select {UNIQUE_ID} from identity_records)
+                group by 1, 2
+            """)
         con.unregister("pairs_input")
         cannot_link = apply_overrides(con, overrides, "scored_pairs")
         membership = cluster_records(con, "identity_records", "scored_pairs", threshold, cannot_link=cannot_link)

@@ -26,4 +26,5 @@ def model(dbt, session):
              .project("record_key_l, record_key_r, match_probability").to_arrow_table())
     overrides = with_deterministic_links(dbt.ref("match_overrides").to_arrow_table(),
                                          dbt.ref("int_identity_links").to_arrow_table())
-    return cluster_scored_pairs(records, pairs, threshold=threshold, overrides=overrides)
+    # int_scored_pairs' tests (one row per ordered pair of identity records) ran before this
+    return cluster_scored_pairs(records, pairs, threshold=threshold, overrides=overrides, pairs_are_checked=True)
