@@ -18,7 +18,8 @@ INPUT_COLUMNS = (
     UNIQUE_ID, "first_name_key", "last_name_key", "full_name_key", "first_name_variant", "last_name_variant",
     "first_name_canonical", "last_name_as_first_canonical", "birth_date", "email_key", "email_user", "phone_key",
     "postcode_key", "city_key", "street_key", "handle_key", "mailbox_key", "handle_name_key", "name_concat_key",
-    "name_concat_reversed_key", "mailbox_name_key",
+    "name_concat_reversed_key", "mailbox_name_key", "given_word_key", "surname_key", "surname_tail_key",
+    "short_name_key",
 )
 
 
@@ -102,6 +103,24 @@ def _shared_unless_household(condition: str, label: str, tf_column: str | None =
     ]
 
 
+def _words_agree(column: str) -> str:
+    """SQL: one record's name gives the other's words and perhaps more, or runs them together:
+    'maria jose' / 'maria', 'garcia lopez' / 'garcia', 'van der berg' / 'berg', 'o neil' /
+    'oneil'. The shorter must be a word of three letters or more, not an initial."""
+    left, right = f"{column}_l", f"{column}_r"
+    return (f"({left} = {right} or replace({left}, ' ', '') = replace({right}, ' ', '')"
+            f" or (length({right}) > 2 and contains(' ' || {left} || ' ', ' ' || {right} || ' '))"
+            f" or (length({left}) > 2 and contains(' ' || {right} || ' ', ' ' || {left} || ' ')))")
+
+
+# Levels added after training, with the weights of a trained level of the same comparison
+# (`python -m matching.train --levels-only` copies them): the generated files the model is
+# trained on rarely hold such pairs, so EM could not estimate their own.
+WEIGHTS_BORROWED_FROM = {
+    "names agree word for word, one gives more words": "same last name, nickname of first name",
+}
+
+
 def _name_comparison() -> cl.CustomComparison:
     """First and last name together, so swapped names, nicknames and married-name changes get their own levels."""
     fv, lv, fc = "first_name_variant", "last_name_variant", "first_name_canonical"
@@ -134,6 +153,10 @@ def _name_comparison() -> cl.CustomComparison:
             ).configure(**by_name_frequency),
             cll.CustomLevel(f"{fc}_l = {fc}_r and {lv}_l = {lv}_r", "same last name, nickname of first name").configure(
                 **by_name_frequency),
+            # a middle name, a second surname or a particle in one record only, or a name run
+            # together: 'Maria Jose Garcia Lopez' / 'Maria Garcia', 'Pieter van der Berg' / 'Pieter Berg'
+            cll.CustomLevel(f"({fc}_l = {fc}_r or {_words_agree(fv)}) and {_words_agree(lv)}",
+                            "names agree word for word, one gives more words").configure(**by_name_frequency),
             cll.CustomLevel(f"{_jw(fv, 0.9)} and {_jw(lv, 0.9)}", "both names similar (Jaro-Winkler >= 0.9)"),
             cll.CustomLevel(
                 f"{lv}_l = {lv}_r and ({_jw(fv, 0.8)} or {fv}_l is null or {fv}_r is null"
@@ -315,11 +338,18 @@ def settings() -> SettingsCreator:
 BLOCKING_RULES = [
     block_on("email_key"),
     block_on("phone_key"),
-    block_on("last_name_variant", "birth_date"),
-    block_on("first_name_canonical", "birth_date"),
+    # surname_key / given_word_key are the last name / first name family, or for a name of
+    # several words its first (surname: after particles); surname_tail_key is a surname's
+    # last word when it has more than one (see int_identity_records)
+    block_on("surname_key", "birth_date"),
+    "l.surname_tail_key = r.surname_key and l.birth_date = r.birth_date",
+    "l.surname_key = r.surname_tail_key and l.birth_date = r.birth_date",
+    block_on("given_word_key", "birth_date"),
     "l.first_name_variant = r.last_name_variant and l.last_name_variant = r.first_name_variant",
-    block_on("first_name_canonical", "last_name_variant", "postcode_key"),
-    block_on("first_name_canonical", "last_name_variant", "city_key"),
+    block_on("short_name_key", "postcode_key"),
+    block_on("short_name_key", "city_key"),
+    "l.given_word_key = r.given_word_key and l.surname_tail_key = r.surname_key and l.city_key = r.city_key",
+    "l.given_word_key = r.given_word_key and l.surname_key = r.surname_tail_key and l.city_key = r.city_key",
     block_on("email_user"),
     block_on("rare_name_key"),
     block_on("rare_initial_key"),

@@ -28,6 +28,7 @@ from matching.settings import (
     DETERMINISTIC_RULES,
     HOUSEHOLD_LABEL,
     TRAINING_BLOCKING_RULES,
+    WEIGHTS_BORROWED_FROM,
     settings,
 )
 from matching.term_frequencies import register_corrected_term_frequencies
@@ -148,20 +149,27 @@ def _with_u_corrected(model: dict, observed: dict) -> dict:
 
 
 def with_levels_of_settings(model: dict, defined: dict) -> dict:
-    """The trained ``model`` with the level conditions and labels ``defined`` (settings.py),
-    its weights kept: for a change to what a level matches that needs no retraining, and for
+    """The trained ``model`` with the blocking rules, level conditions and labels ``defined`` (settings.py),
+    its weights kept: for a change to what a level matches that needs no retraining, for
     a new null level (it carries no weights; where it matches, the comparison counts
-    nothing). A new level with weights needs `cdp train`."""
+    nothing) and for a new level named in WEIGHTS_BORROWED_FROM (it gets the m and u of
+    that trained level). Any other new level with weights needs `cdp train`."""
     model = copy.deepcopy(model)
     for comparison, wanted in zip(model["comparisons"], defined["comparisons"], strict=True):
         if comparison["output_column_name"] != wanted["output_column_name"]:
             raise ValueError(f"comparison {wanted['output_column_name']} is not where the model has it")
         trained = list(comparison["comparison_levels"])
         trained_labels = {level.get("label_for_charts") for level in trained}
+        by_label = {level.get("label_for_charts"): level for level in trained}
         levels = []
         for level in wanted["comparison_levels"]:
-            if level.get("is_null_level") and level.get("label_for_charts") not in trained_labels:
-                levels.append(dict(level))
+            label = level.get("label_for_charts")
+            if label not in trained_labels and (level.get("is_null_level") or label in WEIGHTS_BORROWED_FROM):
+                new = dict(level)
+                if label in WEIGHTS_BORROWED_FROM:
+                    lender = by_label[WEIGHTS_BORROWED_FROM[label]]
+                    new.update({key: lender[key] for key in ("m_probability", "u_probability")})
+                levels.append(new)
                 continue
             if not trained:
                 raise ValueError(f"{comparison['output_column_name']}: a new level with weights needs training")
@@ -171,6 +179,8 @@ def with_levels_of_settings(model: dict, defined: dict) -> dict:
         if trained:
             raise ValueError(f"{comparison['output_column_name']}: levels removed; retrain (cdp train)")
         comparison["comparison_levels"] = levels
+    # blocking rules choose which pairs are scored, not how: they carry no weights
+    model["blocking_rules_to_generate_predictions"] = defined["blocking_rules_to_generate_predictions"]
     return model
 
 
@@ -189,8 +199,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reports", type=Path, default=Path("reports/matching"),
                         help="where to write Splink's charts and the blocking counts")
     parser.add_argument("--levels-only", action="store_true",
-                        help="do not train: copy the level conditions and labels of settings.py into the model "
-                             "at --out, keeping its weights (new null levels are inserted)")
+                        help="do not train: copy the blocking rules, level conditions and labels of settings.py into "
+                             "the model at --out, keeping its weights (new null levels are inserted, levels in "
+                             "settings.WEIGHTS_BORROWED_FROM get a trained level's weights)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.levels_only:

@@ -52,6 +52,24 @@ name_keys as {{ computed_once() }} (
     where name_text is not null
 ),
 
+{#- titles as they come out of cdp_name_key: 'г-н' -> 'g n', 'г-жа' -> 'g zha', 'D-na' -> 'd na' -#}
+{%- set titles = 'mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|herr|frau|sra|srta|mme|mlle|gospodin|gospozha|g n|g zha|gn|gzha|dl|dna|d na|doamna|domnul|domn' -%}
+{#- words that start a surname without being one: van der Berg, da Silva, al-Rashid, de la Cruz -#}
+{%- set surname_particles = 'van|von|der|den|de|da|das|do|dos|del|della|di|du|la|le|al|el|bin|ibn|ter|ten' -%}
+{#- generational and professional suffixes after a name: 'John Smith Jr.', 'Smith III', 'Jane Doe MD' -#}
+{%- set name_suffixes = "'( (jr|jnr|junior|sr|snr|senior|ii|iii|iv|md|phd|dds|dvm|esq|mbe|obe|cbe|qc|kc))+$'" -%}
+
+-- A name says who someone is in its words, not in its title or suffix: 'Dr. John Smith Jr.'
+-- and 'John Smith' are one name. Suffixes go from every name text of more than one word;
+-- titles from first names here ('Mrs' in a first-name field names nobody) and from
+-- free-text names below, where a title also tells that a lone word is a surname.
+person_name_keys as (
+    select
+        name_keys.name_text,
+        {{ regex_replace_all('name_keys.name_key', name_suffixes, "''") }} as name_key
+    from name_keys
+),
+
 {#- a word after the first shaped like a Russian patronymic: Сергеевич, Ивановна, Sergeyevich,
     Sergheevici (Moldovan spelling; Popovici the surname is kept by the name roles below) -#}
 {%- set patronymic_word = "' ([a-z]+(ovich|evich|ovici|evici|ovna|evna|ichna))( |$)'" -%}
@@ -63,7 +81,7 @@ name_keys as {{ computed_once() }} (
 patronymics as (
     select candidates.word
     from (
-        select distinct {{ regex_group('name_key', patronymic_word, 1) }} as word from name_keys
+        select distinct {{ regex_group('name_key', patronymic_word, 1) }} as word from person_name_keys
     ) as candidates
     left join {{ ref('int_name_roles') }} as roles on roles.word = candidates.word
     where candidates.word <> '' and not coalesce(roles.as_last > roles.as_first, false)
@@ -71,13 +89,21 @@ patronymics as (
 
 given_name_keys as (
     select
-        name_keys.name_text,
+        person_name_keys.name_text,
         coalesce(
-            trim(replace(' ' || name_keys.name_key || ' ', ' ' || patronymics.word || ' ', ' ')),
-            name_keys.name_key
+            trim(replace(' ' || person_name_keys.name_key || ' ', ' ' || patronymics.word || ' ', ' ')),
+            person_name_keys.name_key
         ) as name_key
-    from name_keys
-    left join patronymics on patronymics.word = {{ regex_group('name_keys.name_key', patronymic_word, 1) }}
+    from person_name_keys
+    left join patronymics
+        on patronymics.word = {{ regex_group('person_name_keys.name_key', patronymic_word, 1) }}
+),
+
+first_name_keys as (
+    select
+        name_text,
+        nullif(trim({{ regex_replace_all('name_key', "'^((" ~ titles ~ ")( |$))+'", "''") }}), '') as name_key
+    from given_name_keys
 ),
 
 street_keys as (
@@ -95,8 +121,8 @@ keyed_sources as (
         cities.name_key as city_text_key,
         street_keys.street_key as street_text_key
     from sources
-    left join given_name_keys as first_names on first_names.name_text = sources.first_name
-    left join name_keys as last_names on last_names.name_text = sources.last_name
+    left join first_name_keys as first_names on first_names.name_text = sources.first_name
+    left join person_name_keys as last_names on last_names.name_text = sources.last_name
     left join given_name_keys as full_names on full_names.name_text = sources.full_name
     left join name_keys as handles on handles.name_text = sources.handle
     left join name_keys as cities on cities.name_text = sources.city
@@ -107,8 +133,6 @@ name_roles as (
     select * from {{ ref('int_name_roles') }}
 ),
 
-{#- titles as they come out of cdp_name_key: 'г-н' -> 'g n', 'г-жа' -> 'g zha', 'D-na' -> 'd na' -#}
-{%- set titles = 'mr|mrs|ms|miss|dr|gospodin|gospozha|g n|g zha|gn|gzha|dl|dna|d na|doamna|domnul|domn' -%}
 {#- a single word shaped like a Russian, Ukrainian or Romanian surname -#}
 {%- set surname_shape = '(ov|ev|in|ski|skiy|skii|sky|ova|eva|ina|skaya|aya|escu|eanu|ache|aru|iuc|uk|enko|ko)$' -%}
 {#- a lone word is a surname when the named channels write it as one more often than as a first
@@ -257,7 +281,7 @@ name_variants as {{ computed_once() }} (
     where variant_text is not null
 ),
 
-final as (
+keyed as (
     select
         texts.record_key,
         texts.channel,
@@ -298,7 +322,15 @@ final as (
         -- the last name read as a first name, for records that swapped them ('Samina Lena')
         coalesce(last_as_first.family_variant, last_names.name_variant) as last_name_as_first_canonical,
         names_run_together.name_variant as name_concat_key,
-        names_reversed.name_variant as name_concat_reversed_key
+        names_reversed.name_variant as name_concat_reversed_key,
+        -- a first name of several words ('Maria Jose', 'John Paul') is also known by its first
+        case
+            when first_names.name_variant like '% %' then coalesce(
+                first_word_families.family_variant,
+                {{ list_element(split_to_list('first_names.name_variant', "' '"), 1) }}
+            )
+            else coalesce(first_name_families.family_variant, first_names.name_variant)
+        end as given_word_key
     from with_variant_texts as texts
     left join name_variants as first_names on first_names.variant_text = texts.first_name_key
     left join name_variants as last_names on last_names.variant_text = texts.last_name_key
@@ -308,6 +340,28 @@ final as (
     left join name_variants as names_reversed on names_reversed.variant_text = texts.name_letters_reversed
     left join first_name_families on first_names.name_variant = first_name_families.name_variant
     left join first_name_families as last_as_first on last_names.name_variant = last_as_first.name_variant
+    left join first_name_families as first_word_families
+        on first_word_families.name_variant = {{ list_element(split_to_list('first_names.name_variant', "' '"), 1) }}
+),
+
+{%- set surname_core -%}
+    nullif(trim(regexp_replace(last_name_variant, '^(({{ surname_particles }}) )+', '')), '')
+{%- endset -%}
+
+final as (
+    select
+        keyed.*,
+        -- a surname of several words is known by its first word after any particles ('garcia
+        -- lopez' in one record, 'garcia' in another; 'van der berg' -> berg) and by its last
+        -- ('ashford wright', 'wright'); records join on these keys (blocking) and the name
+        -- comparison checks that the words agree
+        {{ list_element(split_to_list(surname_core, "' '"), 1) }} as surname_key,
+        case
+            when {{ list_length(split_to_list(surname_core, "' '")) }} > 1
+                then {{ list_element(split_to_list(surname_core, "' '"), -1) }}
+        end as surname_tail_key,
+        given_word_key || ' ' || {{ list_element(split_to_list(surname_core, "' '"), 1) }} as short_name_key
+    from keyed
 )
 
 select * from final
