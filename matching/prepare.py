@@ -28,8 +28,10 @@ def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str =
                  blocking_keys: bool = True) -> int:
     """Create ``table`` from the Arrow records; returns the row count.
 
-    Adds ``rare_name_key`` (first name canonical + last name variant, only where that name
-    is carried by at most RARE_NAME_CAP records), its typo-tolerant forms ``rare_initial_key``
+    Adds ``rare_name_key`` (given word + surname key, i.e. first name canonical + last name
+    variant for a name of one word each, only where that name is carried by at most
+    RARE_NAME_CAP records), ``rare_name_tail_key`` (given word + the last word of a surname of
+    several words, where that is such a rare name), its typo-tolerant forms ``rare_initial_key``
     and ``rare_name_prefix_key`` (at most RARE_TYPO_KEY_CAP records) and ``is_anchor``: the
     record carries at least two kinds of identifying evidence (name, birth date, e-mail, phone,
     address).
@@ -49,7 +51,8 @@ def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str =
                 + (street_key is not null or postcode_key is not null)::int
             ) >= 2 as is_anchor"""
     rare = {  # key: (first part, last part, cap)
-        "rare_name_key": ("first_name_canonical", "last_name_variant", RARE_NAME_CAP),
+        # a name of several words by its first given word and first surname word
+        "rare_name_key": ("given_word_key", "surname_key", RARE_NAME_CAP),
         # the same rare name with a typo in the first name after its initial, or in the
         # last name after its third letter
         "rare_initial_key": ("first_name_variant[1]", "last_name_variant", RARE_TYPO_KEY_CAP),
@@ -69,9 +72,21 @@ def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str =
                 where _{key}_first is not null and _{key}_last is not null
                 group by 1, 2 having count(*) <= {cap}
             ) as {key} using (_{key}_first, _{key}_last)""" for key, (_, _, cap) in rare.items())
+        # a surname of several words by its last word too ('Melworth-Brookbrook' beside
+        # 'Brookbrook'), where the given word with that surname is a rare name
+        keys += """, case when rare_tail.n is not null then r.given_word_key || ' ' || r.surname_tail_key
+                         end as rare_name_tail_key"""
+        joins += f"""
+            left join (
+                select _rare_name_key_first, _rare_name_key_last, count(*) as n from _records_in
+                where _rare_name_key_first is not null and _rare_name_key_last is not null
+                group by 1, 2 having count(*) <= {RARE_NAME_CAP}
+            ) as rare_tail on rare_tail._rare_name_key_first = r.given_word_key
+                and rare_tail._rare_name_key_last = r.surname_tail_key"""
         select, source = f"r.* exclude ({helpers}), {keys}", f"_records_in as r {joins}"
     else:
-        select, source = "*, " + ", ".join(f"null::varchar as {key}" for key in rare), "records_input"
+        select, source = "*, " + ", ".join(f"null::varchar as {key}" for key in (*rare, "rare_name_tail_key")), \
+            "records_input"
     con.execute(f"create or replace table {table} as select {select}, {anchor} from {source}")
     con.unregister("records_input")
     con.execute("drop table if exists _records_in")

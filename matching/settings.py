@@ -352,6 +352,8 @@ BLOCKING_RULES = [
     "l.given_word_key = r.given_word_key and l.surname_key = r.surname_tail_key and l.city_key = r.city_key",
     block_on("email_user"),
     block_on("rare_name_key"),
+    "l.rare_name_tail_key = r.rare_name_key",
+    "l.rare_name_key = r.rare_name_tail_key",
     block_on("rare_initial_key"),
     block_on("rare_name_prefix_key"),
     block_on("handle_key"),

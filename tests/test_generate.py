@@ -293,11 +293,17 @@ def test_a_british_population_writes_british_names_addresses_and_numbers(tmp_pat
     from cdp.normalize import phone_e164
 
     landing = tmp_path / "landing"
-    generate(landing, tmp_path / "truth.csv", people=N, seed=5, countries=("GB",))
+    generate(landing, tmp_path / "truth.csv", people=5 * N, seed=5, countries=("GB",))
     contacts = _entity_rows(landing, "crm/contacts")
     given = {full for full, _, _ in gb.MALE + gb.FEMALE} | {n for _, nicks, spellings in gb.MALE + gb.FEMALE
                                                             for n in nicks + spellings}
-    assert sum(r["first_name"] in given for r in contacts) > 0.8 * len(contacts)
+    assert sum((r["first_name"] or "").split(" ")[0] in given for r in contacts) > 0.8 * len(contacts)
+    # as British records write names: a middle name or its initial, a double-barrelled
+    # surname with or without its hyphen, a 'Jr'
+    assert 0.05 * len(contacts) < sum(bool(re.fullmatch(r"\w+ (\w+|\w\.)", r["first_name"] or ""))
+                                      for r in contacts) < 0.3 * len(contacts)
+    assert any(re.fullmatch(r"[A-Z][a-z]+-[A-Z][a-z]+", r["last_name"] or "") for r in contacts)
+    assert any((r["last_name"] or "").endswith(("Jr", "Jr.")) for r in contacts)
     postcodes = [r["postcode"] for r in contacts if r["postcode"]]
     assert postcodes and all(re.fullmatch(r"[A-Za-z]{1,2}\d{1,2} ?\d[A-Za-z]{2}", p) for p in postcodes)
     phones = [(r["phone"], r["country"]) for r in contacts if r["phone"] and r["country"]]

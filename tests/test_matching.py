@@ -27,6 +27,13 @@ def _records(rows: list[dict]) -> pa.Table:
     columns["first_name_variant"] = [name_variant_key(r.get("first_name_key")) for r in rows]
     columns["first_name_canonical"] = columns["first_name_variant"]
     columns["last_name_variant"] = [name_variant_key(r.get("last_name_key")) for r in rows]
+    columns["given_word_key"] = [v.split(" ")[0] if v else None for v in columns["first_name_canonical"]]
+    surnames = [[w for w in v.split(" ") if w not in ("van", "der", "de", "da")] if v else []
+                for v in columns["last_name_variant"]]
+    columns["surname_key"] = [words[0] if words else None for words in surnames]
+    columns["surname_tail_key"] = [words[-1] if len(words) > 1 else None for words in surnames]
+    columns["short_name_key"] = [f"{g} {s}" if g and s else None
+                                 for g, s in zip(columns["given_word_key"], columns["surname_key"], strict=True)]
     schema = pa.schema([(c, pa.date32() if c == "birth_date" else pa.string()) for c in INPUT_COLUMNS])
     return pa.table(columns, schema=schema)
 
@@ -434,7 +441,12 @@ def test_level_conditions_change_without_retraining_and_a_new_null_level_carries
                          {"sql_condition": "b_l = b_r", "label_for_charts": "spelt", "is_null_level": True},
                          {"sql_condition": "lower(a_l) = lower(a_r)", "label_for_charts": "same"},
                          {"sql_condition": "ELSE", "label_for_charts": "else"})
-    levels = with_levels_of_settings(trained, defined)["comparisons"][0]["comparison_levels"]
+    trained["blocking_rules_to_generate_predictions"] = [{"blocking_rule": "l.a = r.a"}]
+    defined["blocking_rules_to_generate_predictions"] = [{"blocking_rule": "l.b = r.b"}]
+    updated = with_levels_of_settings(trained, defined)
+    # blocking rules say which pairs are scored, not how: they are copied as defined
+    assert updated["blocking_rules_to_generate_predictions"] == [{"blocking_rule": "l.b = r.b"}]
+    levels = updated["comparisons"][0]["comparison_levels"]
     assert [level["label_for_charts"] for level in levels] == ["null", "spelt", "same", "else"]
     assert "m_probability" not in levels[1] and levels[1]["is_null_level"]
     assert (levels[2]["sql_condition"], levels[2]["m_probability"], levels[2]["u_probability"]) == (
@@ -442,3 +454,72 @@ def test_level_conditions_change_without_retraining_and_a_new_null_level_carries
     with pytest.raises(ValueError, match="needs training"):
         with_levels_of_settings(trained, comparison(*defined["comparisons"][0]["comparison_levels"],
                                                     {"sql_condition": "c", "label_for_charts": "new"}))
+
+
+def test_a_new_level_can_borrow_the_weights_of_a_trained_one(monkeypatch):
+    from matching import train
+
+    monkeypatch.setattr(train, "WEIGHTS_BORROWED_FROM", {"more words": "same"})
+    trained = {"comparisons": [{"output_column_name": "name", "comparison_levels": [
+        {"sql_condition": "a_l = a_r", "label_for_charts": "same", "m_probability": 0.9, "u_probability": 0.01},
+        {"sql_condition": "ELSE", "label_for_charts": "else", "m_probability": 0.1, "u_probability": 0.99}]}]}
+    defined = {"comparisons": [{"output_column_name": "name", "comparison_levels": [
+        {"sql_condition": "a_l = a_r", "label_for_charts": "same"},
+        {"sql_condition": "contains(a_l, a_r)", "label_for_charts": "more words"},
+        {"sql_condition": "ELSE", "label_for_charts": "else"}]}], "blocking_rules_to_generate_predictions": []}
+    levels = train.with_levels_of_settings(trained, defined)["comparisons"][0]["comparison_levels"]
+    assert [(level["label_for_charts"], level["m_probability"], level["u_probability"]) for level in levels] == [
+        ("same", 0.9, 0.01), ("more words", 0.9, 0.01), ("else", 0.1, 0.99)]
+
+
+WORDS_LEVEL = "names agree word for word, one gives more words"
+
+
+@pytest.mark.parametrize(("longer", "shorter"), [
+    (("maria iose", "garchia lopez"), ("maria", "garchia")),  # María José García López / María García
+    (("pieter", "van der berg"), ("pieter", "berg")),
+    (("emili", "asford vrigt"), ("emili", "vrigt")),  # Emily Ashford-Wright / Emily Wright
+    (("iohn paul", "smithers"), ("iohn", "smithers")),  # a middle name
+    (("iulie h", "patel"), ("iulie", "patel")),  # a middle initial
+    (("sean", "o neil"), ("sean", "oneil")),  # O'Neil typed with a space
+])
+def test_names_agree_word_for_word_when_one_record_gives_more_words(longer, shorter):
+    def record(first, last):
+        return {"first_name_variant": first, "first_name_canonical": first, "last_name_variant": last}
+
+    assert _level_holds(WORDS_LEVEL, record(*longer), record(*shorter))
+    assert _level_holds(WORDS_LEVEL, record(*shorter), record(*longer))
+
+
+@pytest.mark.parametrize(("left", "right"), [
+    (("maria iose", "garchia"), ("maria elena", "garchia")),  # two Marias of one family
+    (("ana", "lopez"), ("ana", "garchia")),
+    (("iohn", "smith"), ("iohn", "s")),  # an initial is not a word to agree on
+])
+def test_names_with_words_of_their_own_do_not_agree_word_for_word(left, right):
+    def record(first, last):
+        return {"first_name_variant": first, "first_name_canonical": first, "last_name_variant": last}
+
+    assert not _level_holds(WORDS_LEVEL, record(*left), record(*right))
+
+
+def test_a_second_surname_or_a_middle_name_in_one_record_only_still_links():
+    """'Maria Jose Garcia Lopez' in the CRM and 'Maria Garcia' at the loyalty desk, with one
+    birth date: neither the first names nor the surnames are equal, yet the blocking keys of
+    a name's first words bring them together and the name comparison sees the words agree."""
+    rows = [
+        {"record_key": "crm:contacts:1", "first_name_key": "maria jose", "last_name_key": "garcia lopez",
+         "birth_date": dt.date(1984, 2, 11), "city_key": "madrid", "street_key": "calle mayor 5"},
+        {"record_key": "loyalty:members:1", "first_name_key": "maria", "last_name_key": "garcia",
+         "birth_date": dt.date(1984, 2, 11), "city_key": "madrid"},
+        {"record_key": "crm:contacts:2", "first_name_key": "emily", "last_name_key": "ashford wright",
+         "birth_date": dt.date(1990, 5, 1), "city_key": "york", "street_key": "stonegate 14"},
+        {"record_key": "loyalty:members:2", "first_name_key": "emily", "last_name_key": "wright",
+         "birth_date": dt.date(1990, 5, 1), "city_key": "york"},
+        {"record_key": "crm:contacts:3", "first_name_key": "ion", "last_name_key": "rusu",
+         "birth_date": dt.date(1970, 1, 2), "city_key": "chisinau"},
+    ]
+    clusters = {row["record_key"]: row["cluster_id"] for row in link_records(_records(rows)).to_pylist()}
+    assert clusters["crm:contacts:1"] == clusters["loyalty:members:1"]
+    assert clusters["crm:contacts:2"] == clusters["loyalty:members:2"]
+    assert clusters["crm:contacts:1"] != clusters["crm:contacts:2"] != clusters["crm:contacts:3"]

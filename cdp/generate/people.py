@@ -55,7 +55,7 @@ class Person:
     __slots__ = (
         "pid", "country", "lang", "gender", "first", "last", "maiden", "birth", "city", "addr", "old_addr",
         "phones", "family_phone", "emails", "work_email", "family_email", "translit", "ro_mode", "household",
-        "since", "head", "patronymic",
+        "since", "head", "patronymic", "name_parts", "renders",
     )
 
     def __init__(self):
@@ -66,6 +66,8 @@ class Person:
         self.family_email = None
         self.head = True
         self.patronymic = None
+        self.name_parts = None
+        self.renders = 0
 
     def first_forms(self):
         """(full, diminutives, extra Latin spellings) of the first name."""
@@ -196,6 +198,21 @@ def _work_email(p: Person, reg: EmailRegistry, rng: random.Random) -> str:
     return reg.claim(local, rng.choice(WORK_DOMAINS[p.country]), rng, p.birth.year)
 
 
+def _english_name_parts(p: Person, rng: random.Random) -> tuple[str | None, str | None, str | None]:
+    """(middle name, first half of a double-barrelled surname, suffix) of an English speaker,
+    each often absent: 40% have a middle name, 4% a surname like Ashford-Wright, 1.5% of men
+    are a 'Jr'. Drawn from a generator of their own, so the rest of the data is unchanged."""
+    given = EN_MALE if p.gender == "M" else EN_FEMALE
+    middle = None
+    if rng.random() < 0.4:
+        middle = given.pick(rng)[0]
+        if middle == p.first[0]:
+            middle = None
+    barrel = EN_LAST.pick(rng) if rng.random() < 0.04 else None
+    suffix = "Jr" if p.gender == "M" and rng.random() < 0.015 else None
+    return middle, barrel if barrel != p.last else None, suffix
+
+
 def _new_person(rng: random.Random, country: str, lang: str, gender: str) -> Person:
     p = Person()
     p.country = country
@@ -226,6 +243,8 @@ class Population:
         if p.lang == "ru":
             # drawn from its own generator, so the rest of the data is what it was without it
             p.patronymic = N.patronymic_ru(RU_MALE.pick(random.Random(f"father:{p.pid}"))[0], p.gender)
+        if p.lang == "en":
+            p.name_parts = _english_name_parts(p, random.Random(f"name parts:{p.pid}"))
         p.since = int(rng.random() * self.span_days * 0.9)
         # own phones
         p.phones = [P.mobile(p.country, rng)] if rng.random() < 0.93 else []

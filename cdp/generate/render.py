@@ -28,15 +28,18 @@ class Style:
     work: float = 0.05  # work e-mail
     plus: float = 0.0  # plus-tagged e-mail
     missing_first: float = 0.02
+    middle: float = 0.0  # English speakers with a middle name: written after the first name
 
 
 STYLES = {
-    "crm": Style(cyr=0.75, nick=0.04, typo=0.05, swap=0.04, case=0.06, maiden=0.6, old_addr=0.8, work=0.3),
-    "loyalty": Style(cyr=0.6, nick=0.06, typo=0.04, swap=0.02, case=0.1, maiden=0.15, old_addr=0.1),
+    "crm": Style(cyr=0.75, nick=0.04, typo=0.05, swap=0.04, case=0.06, maiden=0.6, old_addr=0.8, work=0.3,
+                 middle=0.35),
+    "loyalty": Style(cyr=0.6, nick=0.06, typo=0.04, swap=0.02, case=0.1, maiden=0.15, old_addr=0.1, middle=0.2),
     "webshop": Style(cyr=0.45, nick=0.1, typo=0.03, swap=0.02, case=0.04, maiden=0.1, old_addr=0.05,
-                     plus=0.08),
-    "order": Style(cyr=0.5, nick=0.12, typo=0.05, swap=0.03, case=0.06, maiden=0.1, old_addr=0.05, plus=0.06),
-    "call": Style(cyr=0.55, nick=0.2, typo=0.06, swap=0.05, case=0.02, maiden=0.2, family=0.2),
+                     plus=0.08, middle=0.1),
+    "order": Style(cyr=0.5, nick=0.12, typo=0.05, swap=0.03, case=0.06, maiden=0.1, old_addr=0.05, plus=0.06,
+                   middle=0.05),
+    "call": Style(cyr=0.55, nick=0.2, typo=0.06, swap=0.05, case=0.02, maiden=0.2, family=0.2, middle=0.05),
     "messenger": Style(cyr=0.45, nick=0.45, typo=0.03, swap=0.02, case=0.1),
     "form": Style(cyr=0.5, nick=0.15, typo=0.04, swap=0.03, case=0.1, work=0.1),
     "pos": Style(family=0.25),
@@ -72,6 +75,8 @@ def name(p: Person, rng: random.Random, st: Style) -> tuple[str, str]:
         first = N.typo(first, rng)
     if rng.random() < st.typo:
         last = N.typo(last, rng)
+    if p.name_parts:
+        first, last = _with_english_parts(p, first, last, st)
     r = rng.random()
     if r < st.case:
         if r < st.case * 0.5:
@@ -82,6 +87,24 @@ def name(p: Person, rng: random.Random, st: Style) -> tuple[str, str]:
         first, last = last, first
     if rng.random() < st.missing_first:
         first = ""
+    return first, last
+
+
+def _with_english_parts(p: Person, first: str, last: str, st: Style) -> tuple[str, str]:
+    """An English speaker's middle name (in full or as an initial), double-barrelled surname
+    (with a hyphen, a space, or only its second half) and 'Jr' as this record writes them.
+    Decided by a generator of the person's own, one draw per record, so the rest of the
+    data is what it would be without them."""
+    middle, barrel, suffix = p.name_parts
+    p.renders += 1
+    rng = random.Random(f"name parts:{p.pid}:{p.renders}")
+    if middle and first and rng.random() < st.middle:
+        first = f"{first} {middle}" if rng.random() < 0.6 else f"{first} {middle[0]}."
+    if barrel and last == p.last:
+        r = rng.random()
+        last = f"{barrel}-{last}" if r < 0.55 else f"{barrel} {last}" if r < 0.75 else last
+    if suffix and last and rng.random() < 0.4:
+        last = f"{last} {suffix}" if rng.random() < 0.5 else f"{last} {suffix}."
     return first, last
 
 
