@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 from scipy.sparse import coo_matrix, csgraph
 
-from matching.bridges import MIN_SIDE, weak_bridges
+from matching.bridges import MIN_SIDE, STRONG_LINK, weak_bridges
 from matching.overrides import enforce_cannot_links
 from matching.settings import UNIQUE_ID
 
@@ -188,9 +188,11 @@ def _with_birth_date_conflicts(con: duckdb.DuckDBPyConnection, records: str, mem
         select a.{UNIQUE_ID} as {left}, b.{UNIQUE_ID} as {right}
         from dated as a join dated as b on a.cluster_id = b.cluster_id and a.{UNIQUE_ID} < b.{UNIQUE_ID}
         where a.birth_date <> b.birth_date
-            and not exists (  -- a must-link (a person's decision, a login) overrules the dates
+            and not exists (  -- a must-link (a person's decision, a login) overrules the dates,
+                -- and so does the model when it links the two records directly, dates and all
                 select 1 from {edges} as e
-                where e.is_forced and least(e.{left}, e.{right}) = a.{UNIQUE_ID}
+                where (e.is_forced or e.match_probability >= {STRONG_LINK})
+                    and least(e.{left}, e.{right}) = a.{UNIQUE_ID}
                     and greatest(e.{left}, e.{right}) = b.{UNIQUE_ID}
             )
             and not (day(a.birth_date) = month(b.birth_date) and month(a.birth_date) = day(b.birth_date)

@@ -358,6 +358,11 @@ BLOCKING_RULES = [
     block_on("rare_name_prefix_key"),
     block_on("handle_key"),
     block_on("street_key"),
+    # a birth date with a postcode or a city is rare enough to block on alone: it finds the
+    # same person whose name is misspelt in both parts ('Katherine Kampbel' / 'Katheine
+    # Kambpel'); at a million records 11,000 and 43,000 pairs
+    block_on("birth_date", "postcode_key"),
+    block_on("birth_date", "city_key"),
     "l.handle_key = r.mailbox_key",
     "l.mailbox_key = r.handle_key",
     "l.handle_name_key = r.name_concat_key",
