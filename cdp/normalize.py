@@ -133,6 +133,9 @@ _VARIANT_RULES = (
     (re.compile(r"tz"), "ts", ("tz",)),
     (re.compile(r"ye|yo"), "e", ("y",)),
     (re.compile(r"[yj]"), "i", ("y", "j")),
+    # German umlauts typed without them: Müller / Mueller / Muller, Jürgen / Juergen,
+    # Schröder / Schroeder (anyascii reads ü as u); not at the start of a word
+    (re.compile(r"(?<=[a-z])([aou])e"), r"\1", ("ae", "oe", "ue")),
     # Moldovan spelling of Russian names: ё as io, ш as ș, ц as ț (Fiodor / Fyodor,
     # Natașa / Natasha, Guțu / Гуцу)
     (re.compile(r"(?<=[bdfgklmnprstvz])io(?=[bdfgklmnprstvz])"), "e", ("io",)),

@@ -348,8 +348,6 @@ BLOCKING_RULES = [
     "l.first_name_variant = r.last_name_variant and l.last_name_variant = r.first_name_variant",
     block_on("short_name_key", "postcode_key"),
     block_on("short_name_key", "city_key"),
-    "l.given_word_key = r.given_word_key and l.surname_tail_key = r.surname_key and l.city_key = r.city_key",
-    "l.given_word_key = r.given_word_key and l.surname_key = r.surname_tail_key and l.city_key = r.city_key",
     block_on("email_user"),
     block_on("rare_name_key"),
     "l.rare_name_tail_key = r.rare_name_key",

@@ -183,6 +183,17 @@ def test_different_birth_dates_split_a_chain_of_namesakes():
     assert clusters["look_alike"] == clusters["popescu_1965"]  # the stronger link holds
 
 
+def test_a_direct_link_the_model_is_sure_of_overrules_the_birth_dates():
+    """The model weighs the dates of the two records it compares: linking them at 0.99 or
+    more anyway (the same name, e-mail, phone and address; one date mistyped beyond a typo)
+    is its call. A chain through a third record is not (above)."""
+    dates = {"a": dt.date(1959, 8, 28), "b": dt.date(1995, 8, 28)}
+    sure = _cluster([("a", True), ("b", True)], [("a", "b", 0.995)], birth_dates=dates)
+    assert sure["a"] == sure["b"]
+    unsure = _cluster([("a", True), ("b", True)], [("a", "b", 0.95)], birth_dates=dates)
+    assert unsure["a"] != unsure["b"]
+
+
 def test_a_birth_date_typo_is_not_a_conflict():
     clusters = _cluster(
         [("a", True), ("b", True), ("c", True)],
