@@ -194,6 +194,17 @@ def test_a_direct_link_the_model_is_sure_of_overrules_the_birth_dates():
     assert unsure["a"] != unsure["b"]
 
 
+def test_birth_dates_months_apart_are_one_date_written_wrongly():
+    """2008-03-23 and 2008-06-15 for one Noah Watson (Splink's fake_1000 file): not two
+    people born three months apart; a year apart they are."""
+    months = _cluster([("a", True), ("b", True), ("c", True)], [("a", "b", 0.95), ("b", "c", 0.95)],
+                      birth_dates={"a": dt.date(2008, 3, 23), "c": dt.date(2008, 6, 15)})
+    assert months["a"] == months["c"]
+    year = _cluster([("a", True), ("b", True), ("c", True)], [("a", "b", 0.95), ("b", "c", 0.95)],
+                    birth_dates={"a": dt.date(2008, 3, 23), "c": dt.date(2009, 6, 15)})
+    assert year["a"] != year["c"]
+
+
 def test_a_birth_date_typo_is_not_a_conflict():
     clusters = _cluster(
         [("a", True), ("b", True), ("c", True)],
