@@ -206,7 +206,9 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
             stages.append({"stage": "names only (e-mail, phone and their exports removed)",
                            "wall_seconds": round(time.perf_counter() - started, 2), "peak_rss_mib": 0.0,
                            "rows_out": {"ground-truth records": left}})
-        if incremental and reuse is None:
+        if incremental and (run_dir / "late").is_dir():  # held back when these exports were first used
+            held = sum(_data_lines(f) for f in sorted((run_dir / "late").rglob("late_*")))
+        elif incremental:
             held = hold_back(landing, run_dir / "late", truth, incremental)
         _pipeline(stages, "", warehouse, env)
         if incremental:
@@ -248,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", type=Path, default=None, metavar="RUN_DIR",
                         help="run the pipeline on exports generated earlier: RUN_DIR/landing and RUN_DIR/truth.csv "
                              "(e.g. by cdp.generate, or a run kept with --keep); the warehouse is built there, "
-                             "and nothing is removed")
+                             "and nothing is removed; with --incremental the rows held back the first time "
+                             "(moved from RUN_DIR/landing to RUN_DIR/late) are the second batch every time")
     parser.add_argument("--incremental", type=float, default=0.0, metavar="SHARE",
                         help="hold back this share of identity records (e.g. 0.01) and load them as a second "
                              "batch after the full run, timing that incremental run too")
