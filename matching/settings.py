@@ -155,7 +155,10 @@ def _name_comparison() -> cl.CustomComparison:
                 **by_name_frequency),
             # a middle name, a second surname or a particle in one record only, or a name run
             # together: 'Maria Jose Garcia Lopez' / 'Maria Garcia', 'Pieter van der Berg' / 'Pieter Berg'
-            cll.CustomLevel(f"({fc}_l = {fc}_r or {_words_agree(fv)}) and {_words_agree(lv)}",
+            # ... or the same letters split or ordered otherwise ('Xiaoming Li' / 'Li Xiao Ming')
+            cll.CustomLevel(f"(({fc}_l = {fc}_r or {_words_agree(fv)}) and {_words_agree(lv)})"
+                            " or name_concat_key_l = name_concat_key_r"
+                            " or name_concat_key_l = name_concat_reversed_key_r",
                             "names agree word for word, one gives more words").configure(**by_name_frequency),
             cll.CustomLevel(f"{_jw(fv, 0.9)} and {_jw(lv, 0.9)}", "both names similar (Jaro-Winkler >= 0.9)"),
             cll.CustomLevel(

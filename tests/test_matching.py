@@ -513,6 +513,18 @@ def test_names_agree_word_for_word_when_one_record_gives_more_words(longer, shor
     assert _level_holds(WORDS_LEVEL, record(*shorter), record(*longer))
 
 
+def test_names_with_the_same_letters_split_or_ordered_otherwise_agree():
+    # 'Xiaoming Li' / 'Li Xiao Ming': Chinese order in one record, Western in the other
+    western = {"first_name_variant": "ksiaoming", "last_name_variant": "li", "name_concat_key": "ksiaomingli",
+               "name_concat_reversed_key": "liksiaoming"}
+    chinese = {"first_name_variant": "li", "last_name_variant": "ksiao ming", "name_concat_key": "liksiaoming",
+               "name_concat_reversed_key": "ksiaomingli"}
+    assert _level_holds(WORDS_LEVEL, western, chinese)
+    other = {"first_name_variant": "li", "last_name_variant": "ming", "name_concat_key": "liming",
+             "name_concat_reversed_key": "mingli"}
+    assert not _level_holds(WORDS_LEVEL, western, other)
+
+
 @pytest.mark.parametrize(("left", "right"), [
     (("maria iose", "garchia"), ("maria elena", "garchia")),  # two Marias of one family
     (("ana", "lopez"), ("ana", "garchia")),
