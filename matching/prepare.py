@@ -66,22 +66,21 @@ def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str =
         helpers = ", ".join(f"_{key}_first, _{key}_last" for key in rare)
         keys = ", ".join(f"""case when length(r.first_name_variant) > 1 and {key}.n is not null
                                    then r._{key}_first || ' ' || r._{key}_last end as {key}""" for key in rare)
-        joins = "".join(f"""
-            left join (
+        for key, (_, _, cap) in rare.items():
+            con.execute(f"""
+                create or replace temp table _rare_{key} as
                 select _{key}_first, _{key}_last, count(*) as n from _records_in
                 where _{key}_first is not null and _{key}_last is not null
                 group by 1, 2 having count(*) <= {cap}
-            ) as {key} using (_{key}_first, _{key}_last)""" for key, (_, _, cap) in rare.items())
+            """)
+        joins = "".join(f"""
+            left join _rare_{key} as {key} using (_{key}_first, _{key}_last)""" for key in rare)
         # a surname of several words by its last word too ('Melworth-Brookbrook' beside
         # 'Brookbrook'), where the given word with that surname is a rare name
         keys += """, case when rare_tail.n is not null then r.given_word_key || ' ' || r.surname_tail_key
                          end as rare_name_tail_key"""
-        joins += f"""
-            left join (
-                select _rare_name_key_first, _rare_name_key_last, count(*) as n from _records_in
-                where _rare_name_key_first is not null and _rare_name_key_last is not null
-                group by 1, 2 having count(*) <= {RARE_NAME_CAP}
-            ) as rare_tail on rare_tail._rare_name_key_first = r.given_word_key
+        joins += """
+            left join _rare_rare_name_key as rare_tail on rare_tail._rare_name_key_first = r.given_word_key
                 and rare_tail._rare_name_key_last = r.surname_tail_key"""
         select, source = f"r.* exclude ({helpers}), {keys}", f"_records_in as r {joins}"
     else:
@@ -89,5 +88,6 @@ def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str =
             "records_input"
     con.execute(f"create or replace table {table} as select {select}, {anchor} from {source}")
     con.unregister("records_input")
-    con.execute("drop table if exists _records_in")
+    for temporary in ("_records_in", *(f"_rare_{key}" for key in rare)):
+        con.execute(f"drop table if exists {temporary}")
     return con.execute(f"select count(*) from {table}").fetchall()[0][0]
