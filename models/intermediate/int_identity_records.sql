@@ -344,36 +344,43 @@ keyed as (
         on first_word_families.name_variant = {{ list_element(split_to_list('first_names.name_variant', "' '"), 1) }}
 ),
 
-{#- a surname after its particles, an O' or Mc typed apart joined again ('o neil' -> oneil) -#}
-{%- set surname_core -%}
-    nullif(trim(regexp_replace(
-        case
-            when last_name_variant like 'o %' then 'o' || substr(last_name_variant, 3)
-            when last_name_variant like 'mk %' then 'mk' || substr(last_name_variant, 4)
-            else last_name_variant
-        end,
-        '^(({{ surname_particles }}) )+', ''
-    )), '')
-{%- endset -%}
+surnames as (
+    -- a surname after its particles, an O' or Mc typed apart joined again ('o neil' -> oneil)
+    select
+        keyed.*,
+        nullif(trim(regexp_replace(
+            case
+                when last_name_variant like 'o %' then 'o' || substr(last_name_variant, 3)
+                when last_name_variant like 'mk %' then 'mk' || substr(last_name_variant, 4)
+                else last_name_variant
+            end,
+            '^(({{ surname_particles }}) )+', ''
+        )), '') as surname_core
+    from keyed
+),
+
+surname_words as (
+    select surnames.*, {{ split_to_list('surname_core', "' '") }} as surname_word_list
+    from surnames
+),
 
 final as (
     select
-        keyed.*,
+        {{ star_except('surname_words', ['surname_core', 'surname_word_list']) }},
         -- a surname of several words is known by its first word after any particles ('garcia
         -- lopez' in one record, 'garcia' in another; 'van der berg' -> berg) and by its last
         -- ('ashford wright', 'wright'); a surname with particles also by all its words run
         -- together ('al rasid' -> alrasid, 'van den broek' -> vandenbroek, as others write
         -- them); records join on these keys (blocking) and the name comparison checks that the
         -- words agree
-        {{ list_element(split_to_list(surname_core, "' '"), 1) }} as surname_key,
+        {{ list_element('surname_word_list', 1) }} as surname_key,
         case
-            when {{ list_length(split_to_list(surname_core, "' '")) }} > 1
-                then {{ list_element(split_to_list(surname_core, "' '"), -1) }}
-            when last_name_variant like '% %' and replace(last_name_variant, ' ', '') <> {{ surname_core }}
+            when {{ list_length('surname_word_list') }} > 1 then {{ list_element('surname_word_list', -1) }}
+            when last_name_variant like '% %' and replace(last_name_variant, ' ', '') <> surname_core
                 then replace(last_name_variant, ' ', '')
         end as surname_tail_key,
-        given_word_key || ' ' || {{ list_element(split_to_list(surname_core, "' '"), 1) }} as short_name_key
-    from keyed
+        given_word_key || ' ' || {{ list_element('surname_word_list', 1) }} as short_name_key
+    from surname_words
 )
 
 select * from final
