@@ -151,6 +151,13 @@ def _model_seconds(results: list[dict], top: int | None = None) -> dict[str, flo
     return slowest | ({f"{len(tests)} dbt tests": round(sum(tests), 2)} if tests else {})
 
 
+def _people_in(truth: Path) -> int:
+    with duckdb.connect() as con:
+        quoted = str(truth).replace("'", "''")
+        return con.execute(f"select count(distinct person_id) from read_csv('{quoted}', all_varchar = true)"
+                           ).fetchall()[0][0]
+
+
 def _data_lines(path: Path) -> int:
     lines = sum(1 for _ in path.open(encoding="utf-8"))
     return lines - 1 if path.suffix == ".csv" else lines
@@ -226,7 +233,9 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
     full = [s for s in whole if s["stage"] not in ("generate", "evaluate")
             and not s["stage"].startswith(("incr", "names only"))]
     result = {
-        "people": people, "seed": seed, "names_only": names_only, "countries": countries or "default",
+        # exports reused from elsewhere: their people are counted, their seed is not known here
+        "people": _people_in(truth) if reuse else people, "seed": None if reuse else seed,
+        "names_only": names_only, "countries": countries or "default",
         "machine": f"{platform.machine()} {os.cpu_count()} cores",
         "stages": stages,
         "pipeline_wall_seconds": round(sum(s["wall_seconds"] for s in full), 1),
@@ -281,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
               f"  ({result['incremental_rows_held_back']:,} records held back, then loaded)")
     print(result["quality"])
     label = f"{'_' + args.countries.replace(',', '') if args.countries else ''}{'_names_only' * args.names_only}"
-    out = args.json or PROJECT_ROOT / "bench" / "results" / f"people{args.people}{label}.json"
+    out = args.json or PROJECT_ROOT / "bench" / "results" / f"people{result['people']}{label}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"figures written to {out}")
