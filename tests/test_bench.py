@@ -11,3 +11,10 @@ def test_reused_exports_report_the_people_their_ground_truth_holds(tmp_path):
                      "crm,contacts,C1,P1\nloyalty,members,M1,P1\ncrm,contacts,C2,P2\n"
                      "pos,receipts,R1,P3\nweb,accounts,A1,P2\n", encoding="utf-8")
     assert _people_in(truth) == 3
+
+
+def test_the_benchmark_runs_dbt_as_the_dagster_job_does():
+    from cdp.bench import DBT_BUILD_ARGS
+    from orchestration.assets.dbt import PRODUCTION_BUILD_ARGS
+
+    assert DBT_BUILD_ARGS == PRODUCTION_BUILD_ARGS
