@@ -11,7 +11,7 @@ from splink import DuckDBAPI, Linker
 from matching.predict import MODEL_PATH
 from matching.prepare import load_records
 from matching.settings import INPUT_COLUMNS
-from matching.splink_speedups import original_is_exact_match
+from matching.splink_speedups import original_exact_match_colnames, original_is_exact_match
 
 
 def _empty_records() -> pa.Table:
@@ -29,6 +29,9 @@ def test_cached_exact_match_detection_agrees_with_splink_on_every_level_of_the_m
     assert {cached for cached, _ in answers} == {True, False}
     # asked twice (the second answer from the cache), still Splink's answer
     assert [level._is_exact_match for level in levels] == [original for _, original in answers]  # noqa: SLF001
+    exact = [level for level, (_, original) in zip(levels, answers, strict=True) if original]
+    assert [level._exact_match_colnames for level in exact] == [  # noqa: SLF001
+        original_exact_match_colnames(level) for level in exact]
 
 
 def test_the_committed_model_validates_cleanly_against_the_scoring_input(caplog):
