@@ -158,6 +158,64 @@ def describe_calibration(bands: list[ConfidenceBand]) -> str:
     return "\n".join(lines)
 
 
+# Bands of a scored pair's match probability for the pair calibration table, highest first
+# (the candidate floor, matching.predict.CANDIDATE_FLOOR, is the lowest kept).
+PROBABILITY_BANDS = (0.99, 0.95, 0.9, 0.85, 0.7, 0.5, 0.3, 0.05)
+
+
+@dataclass(frozen=True)
+class ProbabilityBand:
+    """Scored candidate pairs whose match probability is at least ``low`` (and below the
+    band above): how many, their mean probability, and the share that are one person,
+    which a calibrated probability would equal."""
+
+    low: float
+    pairs: int
+    mean_probability: float
+    same_person: float
+
+
+def pair_calibration(warehouse: Path, truth_path: Path) -> list[ProbabilityBand]:
+    """What the model's pair probabilities mean on a file with known people (int_scored_pairs
+    against the truth). Pairs with a record the truth does not know are left out."""
+    con = duckdb.connect()
+    try:
+        quoted = str(truth_path).replace("'", "''")
+        con.execute(f"attach '{warehouse}' as w (read_only)")
+        bands = ", ".join(str(b) for b in PROBABILITY_BANDS)
+        rows = con.execute(f"""
+            with people as (
+                select r.record_key, t.person_id
+                from w.main.int_identity_records as r
+                join read_csv('{quoted}', all_varchar = true) as t
+                    on r.channel = t.channel and r.entity = t.entity
+                    and r.source_record_id::varchar = t.source_record_id::varchar
+            ),
+            pairs as (
+                select p.match_probability, l.person_id = r.person_id as same_person,
+                       (select max(b) from unnest([{bands}]) as t(b) where b <= p.match_probability) as low
+                from w.main.int_scored_pairs as p
+                join people as l on l.record_key = p.record_key_l
+                join people as r on r.record_key = p.record_key_r
+                where p.record_key_l <> p.record_key_r and p.match_probability is not null
+            )
+            select low, count(*), avg(match_probability), avg(same_person::int)
+            from pairs where low is not null group by low order by low desc
+        """).fetchall()
+        return [ProbabilityBand(float(low), int(n), float(mean), float(same)) for low, n, mean, same in rows]
+    finally:
+        con.close()
+
+
+def describe_pair_calibration(bands: list[ProbabilityBand]) -> str:
+    lines = [f"{'pair probability':<18}{'pairs':>11}{'mean':>7}{'one person':>12}"]
+    for band in bands:
+        above = [b for b in PROBABILITY_BANDS if b > band.low]
+        label = f"{band.low:g} to {min(above) if above else 1:g}"
+        lines.append(f"{label:<18}{band.pairs:>11,}{band.mean_probability:>7.3f}{band.same_person:>12.3f}")
+    return "\n".join(lines)
+
+
 def threshold_study(warehouse: Path, truth_path: Path, thresholds: list[float]) -> dict[str, PairwiseScore]:
     """Re-match the warehouse's identity records at each threshold (pairs scored once, the
     same overrides and deterministic links as dbt) and score each result, plus the baseline
@@ -307,7 +365,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chart", type=Path, default=Path("reports/precision_recall.html"))
     parser.add_argument("--calibration", action="store_true",
                         help="also print, per band of match_confidence, how often the record's customer holds only "
-                             "its person (pure), all of its person's records (complete) or both (exact)")
+                             "its person (pure), all of its person's records (complete) or both (exact), and per "
+                             "band of pair match probability, how often the pair is one person")
     parser.add_argument("--ceiling", action="store_true",
                         help="also print how many true pairs share any evidence at all (what recall the data allows)")
     args = parser.parse_args(argv)
@@ -317,6 +376,7 @@ def main(argv: list[str] | None = None) -> None:
         print(evidence_ceiling(warehouse, args.truth).describe())
     if args.calibration:
         print("\n" + describe_calibration(confidence_calibration(warehouse, args.truth)))
+        print("\n" + describe_pair_calibration(pair_calibration(warehouse, args.truth)))
     if args.thresholds:
         results = threshold_study(warehouse, args.truth, args.thresholds)
         print(f"\n{'method':<24}{'precision':>10}{'recall':>10}{'F1':>10}{'customers':>11}")

@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from cdp.evaluate import confidence_calibration, evidence_ceiling, exact_contact_baseline, score
+from cdp.evaluate import confidence_calibration, evidence_ceiling, exact_contact_baseline, pair_calibration, score
 
 
 def test_pairwise_scores_on_a_hand_checked_case():
@@ -98,3 +98,23 @@ def test_calibration_says_per_confidence_band_how_often_the_customer_is_right(tm
     assert (middle.records, middle.pure, middle.complete, middle.exact) == (2, 0.0, 1.0, 0.0)
     assert middle.mean_confidence == pytest.approx(0.935)
     assert (bands[0.0].records, bands[0.0].exact, bands[0.0].alone) == (1, 1.0, 1.0)
+
+
+def test_pair_calibration_says_per_probability_band_how_often_a_pair_is_one_person(tmp_path):
+    warehouse, truth = tmp_path / "warehouse.duckdb", tmp_path / "truth.csv"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("""create table int_identity_records as select 'x:y:' || id as record_key, 'x' as channel,
+            'y' as entity, id as source_record_id from (values ('a'), ('b'), ('c'), ('d'), ('z')) t(id)""")
+        # a-b one person at 0.995; a-c and b-c two people at 0.96 and 0.97; c-d one person at
+        # 0.4; a scored-record row (no probability) and a pair with z, whom the truth does not know
+        con.execute("""create table int_scored_pairs as select * from (values
+            ('x:y:a', 'x:y:b', 0.995), ('x:y:a', 'x:y:c', 0.96), ('x:y:b', 'x:y:c', 0.97),
+            ('x:y:c', 'x:y:d', 0.4), ('x:y:a', 'x:y:a', null), ('x:y:a', 'x:y:z', 0.99)
+        ) t(record_key_l, record_key_r, match_probability)""")
+    truth.write_text("channel,entity,source_record_id,person_id\nx,y,a,P1\nx,y,b,P1\nx,y,c,P2\nx,y,d,P2\n")
+    bands = {band.low: band for band in pair_calibration(warehouse, truth)}
+    assert set(bands) == {0.99, 0.95, 0.3}
+    assert (bands[0.99].pairs, bands[0.99].same_person) == (1, 1.0)
+    assert (bands[0.95].pairs, bands[0.95].same_person) == (2, 0.0)
+    assert bands[0.95].mean_probability == pytest.approx(0.965)
+    assert (bands[0.3].pairs, bands[0.3].same_person) == (1, 1.0)
