@@ -122,7 +122,6 @@ def confidence_calibration(warehouse: Path, truth_path: Path) -> list[Confidence
     try:
         quoted = str(truth_path).replace("'", "''")
         con.execute(f"attach '{warehouse}' as w (read_only)")
-        bands = ", ".join(str(b) for b in CONFIDENCE_BANDS)
         rows = con.execute(f"""
             with scored as (
                 select c.customer_id, c.match_confidence, t.person_id
@@ -135,7 +134,7 @@ def confidence_calibration(warehouse: Path, truth_path: Path) -> list[Confidence
                 select *, count(*) over (partition by customer_id) as customer_n,
                        count(*) over (partition by person_id) as person_n,
                        count(*) over (partition by customer_id, person_id) as both_n,
-                       (select max(b) from unnest([{bands}]) as t(b) where b <= match_confidence) as low
+                       {_band_sql("match_confidence", CONFIDENCE_BANDS)} as low
                 from scored
             )
             select low, count(*), avg(match_confidence), avg((both_n = customer_n)::int),
@@ -151,8 +150,7 @@ def confidence_calibration(warehouse: Path, truth_path: Path) -> list[Confidence
 def describe_calibration(bands: list[ConfidenceBand]) -> str:
     lines = [f"{'match_confidence':<18}{'records':>9}{'mean':>7}{'pure':>7}{'complete':>10}{'exact':>7}{'alone':>7}"]
     for band in bands:
-        above = [b for b in CONFIDENCE_BANDS if b > band.low]
-        label = "1" if band.low == 1.0 else f"{band.low:g} to {min(above):g}"
+        label = _band_label(band.low, CONFIDENCE_BANDS)
         lines.append(f"{label:<18}{band.records:>9,}{band.mean_confidence:>7.3f}{band.pure:>7.3f}"
                      f"{band.complete:>10.3f}{band.exact:>7.3f}{band.alone:>7.3f}")
     return "\n".join(lines)
@@ -182,7 +180,6 @@ def pair_calibration(warehouse: Path, truth_path: Path) -> list[ProbabilityBand]
     try:
         quoted = str(truth_path).replace("'", "''")
         con.execute(f"attach '{warehouse}' as w (read_only)")
-        bands = ", ".join(str(b) for b in PROBABILITY_BANDS)
         rows = con.execute(f"""
             with people as (
                 select r.record_key, t.person_id
@@ -193,7 +190,7 @@ def pair_calibration(warehouse: Path, truth_path: Path) -> list[ProbabilityBand]
             ),
             pairs as (
                 select p.match_probability, l.person_id = r.person_id as same_person,
-                       (select max(b) from unnest([{bands}]) as t(b) where b <= p.match_probability) as low
+                       {_band_sql("p.match_probability", PROBABILITY_BANDS)} as low
                 from w.main.int_scored_pairs as p
                 join people as l on l.record_key = p.record_key_l
                 join people as r on r.record_key = p.record_key_r
@@ -210,10 +207,22 @@ def pair_calibration(warehouse: Path, truth_path: Path) -> list[ProbabilityBand]
 def describe_pair_calibration(bands: list[ProbabilityBand]) -> str:
     lines = [f"{'pair probability':<18}{'pairs':>11}{'mean':>7}{'one person':>12}"]
     for band in bands:
-        above = [b for b in PROBABILITY_BANDS if b > band.low]
-        label = f"{band.low:g} to {min(above) if above else 1:g}"
+        label = _band_label(band.low, PROBABILITY_BANDS)
         lines.append(f"{label:<18}{band.pairs:>11,}{band.mean_probability:>7.3f}{band.same_person:>12.3f}")
     return "\n".join(lines)
+
+
+def _band_sql(value: str, bands: tuple[float, ...]) -> str:
+    """SQL: the lower bound of the band ``value`` falls in (null below the lowest)."""
+    return f"(select max(b) from unnest([{', '.join(str(b) for b in bands)}]) as t(b) where b <= {value})"
+
+
+def _band_label(low: float, bands: tuple[float, ...]) -> str:
+    """'0.9 to 0.99' for a band up to the next bound; the top band reaches 1 ('1' when it is 1)."""
+    above = [b for b in bands if b > low]
+    if above:
+        return f"{low:g} to {min(above):g}"
+    return "1" if low == 1 else f"{low:g} to 1"
 
 
 def threshold_study(warehouse: Path, truth_path: Path, thresholds: list[float]) -> dict[str, PairwiseScore]:
