@@ -113,20 +113,31 @@ class ConfidenceBand:
     alone: float  # share of them that are their customer's only record
 
 
+def _truth_connection(warehouse: Path, truth_path: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with the warehouse attached read-only as ``w`` and the
+    ground truth as view ``truth`` (all text); use it in a ``with`` block, which closes it."""
+    con = duckdb.connect()
+    try:
+        quoted = str(truth_path).replace("'", "''")
+        con.execute(f"attach '{warehouse}' as w (read_only)")
+        con.execute(f"create temp view truth as select * from read_csv('{quoted}', all_varchar = true)")
+    except Exception:
+        con.close()
+        raise
+    return con
+
+
 def confidence_calibration(warehouse: Path, truth_path: Path) -> list[ConfidenceBand]:
     """What a match_confidence means on a file with known people: per band, how often the
     record's customer is right. Confidence speaks about the record's own link (P(in)) and
     its best rival (P(out)); a record alone with no rival scores 1 although its person may
     have records nothing links it to, which ``complete`` shows."""
-    con = duckdb.connect()
-    try:
-        quoted = str(truth_path).replace("'", "''")
-        con.execute(f"attach '{warehouse}' as w (read_only)")
+    with _truth_connection(warehouse, truth_path) as con:
         rows = con.execute(f"""
             with scored as (
                 select c.customer_id, c.match_confidence, t.person_id
                 from w.main.customer_crosswalk as c
-                join read_csv('{quoted}', all_varchar = true) as t
+                join truth as t
                     on c.channel = t.channel and c.entity = t.entity
                     and c.source_record_id::varchar = t.source_record_id::varchar
             ),
@@ -142,9 +153,7 @@ def confidence_calibration(warehouse: Path, truth_path: Path) -> list[Confidence
                    avg((customer_n = 1)::int)
             from sized group by low order by low desc
         """).fetchall()
-        return [ConfidenceBand(float(low), int(n), *(float(v) for v in rest)) for low, n, *rest in rows]
-    finally:
-        con.close()
+    return [ConfidenceBand(float(low), int(n), *(float(v) for v in rest)) for low, n, *rest in rows]
 
 
 def describe_calibration(bands: list[ConfidenceBand]) -> str:
@@ -176,15 +185,12 @@ class ProbabilityBand:
 def pair_calibration(warehouse: Path, truth_path: Path) -> list[ProbabilityBand]:
     """What the model's pair probabilities mean on a file with known people (int_scored_pairs
     against the truth). Pairs with a record the truth does not know are left out."""
-    con = duckdb.connect()
-    try:
-        quoted = str(truth_path).replace("'", "''")
-        con.execute(f"attach '{warehouse}' as w (read_only)")
+    with _truth_connection(warehouse, truth_path) as con:
         rows = con.execute(f"""
             with people as (
                 select r.record_key, t.person_id
                 from w.main.int_identity_records as r
-                join read_csv('{quoted}', all_varchar = true) as t
+                join truth as t
                     on r.channel = t.channel and r.entity = t.entity
                     and r.source_record_id::varchar = t.source_record_id::varchar
             ),
@@ -199,9 +205,7 @@ def pair_calibration(warehouse: Path, truth_path: Path) -> list[ProbabilityBand]
             select low, count(*), avg(match_probability), avg(same_person::int)
             from pairs where low is not null group by low order by low desc
         """).fetchall()
-        return [ProbabilityBand(float(low), int(n), float(mean), float(same)) for low, n, mean, same in rows]
-    finally:
-        con.close()
+    return [ProbabilityBand(float(low), int(n), float(mean), float(same)) for low, n, mean, same in rows]
 
 
 def describe_pair_calibration(bands: list[ProbabilityBand]) -> str:
@@ -300,12 +304,9 @@ class EvidenceCeiling:
 
 def evidence_ceiling(warehouse: Path, truth_path: Path) -> EvidenceCeiling:
     """What recall the records allow, whatever the model (see EvidenceCeiling)."""
-    con = duckdb.connect()
-    try:
-        quoted = str(truth_path).replace("'", "''")
-        con.execute(f"attach '{warehouse}' as w (read_only)")
-        con.execute(f"""create table r as select i.*, t.person_id from w.main.int_identity_records as i
-            join read_csv('{quoted}', all_varchar = true) as t
+    with _truth_connection(warehouse, truth_path) as con:
+        con.execute("""create table r as select i.*, t.person_id from w.main.int_identity_records as i
+            join truth as t
             on i.channel = t.channel and i.entity = t.entity and i.source_record_id = t.source_record_id::varchar""")
         links = """select left_record_key, 'k' || left_record_key || right_record_key from w.main.int_identity_links
                    union all
@@ -322,9 +323,7 @@ def evidence_ceiling(warehouse: Path, truth_path: Path) -> EvidenceCeiling:
             """).fetchall()[0][0])
         true_pairs = con.execute("select sum(n * (n - 1) // 2) from (select count(*) as n from r group by person_id)"
                                  ).fetchall()[0][0]
-        return EvidenceCeiling(int(true_pairs), int(counts[0]), int(counts[1]))
-    finally:
-        con.close()
+    return EvidenceCeiling(int(true_pairs), int(counts[0]), int(counts[1]))
 
 
 def _components(con: duckdb.DuckDBPyConnection, keyed: str, nodes: str, output: str) -> None:
