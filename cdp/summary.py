@@ -19,7 +19,7 @@ def print_summary(warehouse: Path, truth: Path | None) -> None:
                    count(*) filter (where status = 'quarantined'), coalesce(sum(rows_suppressed), 0)
             from raw._load_ledger group by 1 order by 1""").fetchall():
             extra = f", {rejected} rows rejected" if rejected else ""
-            extra += f", {quarantined} files quarantined" if quarantined else ""
+            extra += f", {quarantined} file(s) quarantined" if quarantined else ""
             extra += f", {suppressed} rows of erased people dropped" if suppressed else ""
             print(f"  {key:<28} {rows:>9,} rows from {files} file(s){extra}")
         if not _exists(con, "main", "dim_customers"):
