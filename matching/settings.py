@@ -30,12 +30,28 @@ def _jw(column: str, threshold: float) -> str:
 # Both records name a first name and they are clearly different people's names (not the
 # same name in another spelling, not a known nickname, not first and last swapped): the
 # typical pair of household members who share a phone, an e-mail or an address.
+def _initial_conflicts(initial: str, other: str) -> str:
+    """SQL: one record gives only an initial and it is not the first letter of anything the
+    other record's first name could be written as ('K. Miranda' / 'Julia Miranda' at one
+    address; 'W.' stands for Bill through its canonical form william), nor of its last name
+    (a name written last-name-first). Initials are in variant form (see cdp.normalize._initial),
+    where a lone C or Ч is a k: 'C.' stands for Charles and 'Ч.' for Чеслав (cheslav)."""
+    def first_letter(column: str) -> str:
+        return f"translate({column}_{other}[1], 'c', 'k')"
+    letter = f"first_name_variant_{initial}"
+    return (f"(length({letter}) = 1 and length(first_name_variant_{other}) > 1"
+            f" and {letter} <> {first_letter('first_name_variant')}"
+            f" and coalesce({letter} <> {first_letter('first_name_canonical')}, true)"
+            f" and coalesce({letter} <> {first_letter('last_name_variant')}, true))")
+
+
 FIRST_NAMES_CONFLICT = (
-    "(first_name_canonical_l <> first_name_canonical_r"
+    "((first_name_canonical_l <> first_name_canonical_r"
     " and jaro_winkler_similarity(first_name_variant_l, first_name_variant_r) < 0.8"
-    " and length(first_name_variant_l) > 1 and length(first_name_variant_r) > 1"  # an initial conflicts with nothing
+    " and length(first_name_variant_l) > 1 and length(first_name_variant_r) > 1"
     " and coalesce(first_name_variant_l <> last_name_variant_r, true)"
     " and coalesce(last_name_variant_l <> first_name_variant_r, true))"
+    f" or {_initial_conflicts('l', 'r')} or {_initial_conflicts('r', 'l')})"
 )
 
 
