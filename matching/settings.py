@@ -35,9 +35,9 @@ def _initial_conflicts(initial: str, other: str) -> str:
     other record's first name could be written as ('K. Miranda' / 'Julia Miranda' at one
     address; 'W.' stands for Bill through its canonical form william), nor of its last name
     (a name written last-name-first). Initials are in variant form (see cdp.normalize._initial),
-    where a lone C or Ч is a k: 'C.' stands for Charles and 'Ч.' for Чеслав (cheslav)."""
+    where a lone C or Ч is a k and W a v: 'C.' stands for Charles, 'Ч.' for Чеслав (cheslav)."""
     def first_letter(column: str) -> str:
-        return f"translate({column}_{other}[1], 'c', 'k')"
+        return f"translate({column}_{other}[1], 'cw', 'kv')"
     letter = f"first_name_variant_{initial}"
     return (f"(length({letter}) = 1 and length(first_name_variant_{other}) > 1"
             f" and {letter} <> {first_letter('first_name_variant')}"

@@ -557,3 +557,29 @@ def test_a_second_surname_or_a_middle_name_in_one_record_only_still_links():
     assert clusters["crm:contacts:1"] == clusters["loyalty:members:1"]
     assert clusters["crm:contacts:2"] == clusters["loyalty:members:2"]
     assert clusters["crm:contacts:1"] != clusters["crm:contacts:2"] != clusters["crm:contacts:3"]
+
+
+def test_an_initial_that_cannot_stand_for_the_other_first_name_marks_a_household():
+    """'K. Miranda' beside 'Julia Miranda' is two people (a shared phone is a household's);
+    'C.' beside Charles, 'W.' beside Bill (canonical william) and 'Ч.' beside Чеслав are not."""
+    import duckdb
+
+    from cdp.normalize import name_variant_key
+    from matching.settings import FIRST_NAMES_CONFLICT
+
+    def conflict(initial: str, first: str, canonical: str, last: str = "miranda") -> bool:
+        letter = name_variant_key(initial)
+        values = {"first_name_variant_l": letter, "first_name_canonical_l": letter,
+                  "last_name_variant_l": last, "first_name_variant_r": name_variant_key(first),
+                  "first_name_canonical_r": canonical, "last_name_variant_r": last}
+        sql = FIRST_NAMES_CONFLICT
+        for column, value in values.items():
+            sql = sql.replace(column, f"'{value}'")
+        return duckdb.sql(f"select {sql}").fetchall()[0][0]
+
+    assert conflict("K.", "Julia", "iulia")
+    assert not conflict("J.", "Julia", "iulia")
+    assert not conflict("C.", "Charles", "charles")
+    assert not conflict("W.", "Bill", "william")
+    assert not conflict("Ч.", "Чеслав", "cheslav")
+    assert not conflict("M.", "Julia", "iulia", last="m")  # a name written last-name-first
