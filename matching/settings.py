@@ -27,9 +27,6 @@ def _jw(column: str, threshold: float) -> str:
     return f"jaro_winkler_similarity({column}_l, {column}_r) >= {threshold}"
 
 
-# Both records name a first name and they are clearly different people's names (not the
-# same name in another spelling, not a known nickname, not first and last swapped): the
-# typical pair of household members who share a phone, an e-mail or an address.
 def _initial_conflicts(initial: str, other: str) -> str:
     """SQL: one record gives only an initial and it is not the first letter of anything the
     other record's first name could be written as ('K. Miranda' / 'Julia Miranda' at one
@@ -45,6 +42,10 @@ def _initial_conflicts(initial: str, other: str) -> str:
             f" and coalesce({letter} <> {first_letter('last_name_variant')}, true))")
 
 
+# Both records name a first name and they are clearly different people's names (not the
+# same name in another spelling, not a known nickname, not first and last swapped), or one
+# gives an initial that cannot stand for the other's first name: the typical pair of
+# household members who share a phone, an e-mail or an address.
 FIRST_NAMES_CONFLICT = (
     "((first_name_canonical_l <> first_name_canonical_r"
     " and jaro_winkler_similarity(first_name_variant_l, first_name_variant_r) < 0.8"

@@ -566,16 +566,19 @@ def test_an_initial_that_cannot_stand_for_the_other_first_name_marks_a_household
 
     from cdp.normalize import name_variant_key
     from matching.settings import FIRST_NAMES_CONFLICT
+    from matching.term_frequencies import _suffixed
+
+    NAME_COLUMNS = ("first_name_variant", "first_name_canonical", "last_name_variant")  # noqa: N806
 
     def conflict(initial: str, first: str, canonical: str, last: str = "miranda") -> bool:
         letter = name_variant_key(initial)
-        values = {"first_name_variant_l": letter, "first_name_canonical_l": letter,
-                  "last_name_variant_l": last, "first_name_variant_r": name_variant_key(first),
-                  "first_name_canonical_r": canonical, "last_name_variant_r": last}
-        sql = FIRST_NAMES_CONFLICT
-        for column, value in values.items():
-            sql = sql.replace(column, f"'{value}'")
-        return duckdb.sql(f"select {sql}").fetchall()[0][0]
+        con = duckdb.connect()
+        con.execute("create table l as select ? as first_name_variant, ? as first_name_canonical,"
+                    " ? as last_name_variant", [letter, letter, last])
+        con.execute("create table r as select ? as first_name_variant, ? as first_name_canonical,"
+                    " ? as last_name_variant", [name_variant_key(first), canonical, last])
+        condition = _suffixed(FIRST_NAMES_CONFLICT, NAME_COLUMNS, "l", "r")
+        return con.execute(f"select {condition} from l, r").fetchall()[0][0]
 
     assert conflict("K.", "Julia", "iulia")
     assert not conflict("J.", "Julia", "iulia")
