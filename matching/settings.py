@@ -389,20 +389,16 @@ BLOCKING_RULES = [
     "l.name_concat_reversed_key = r.handle_name_key",
 ]
 
-# Rules under which EM estimates m-probabilities. A rule cannot train the comparisons that
-# read its columns, and the contact and address comparisons read the first names (household
-# levels), so no rule blocks on names; each comparison is trained under at least two rules.
-TRAINING_BLOCKING_RULES = [
-    block_on("email_key"),
-    block_on("phone_key"),
-    block_on("birth_date"),
-]
+# Rules under which EM estimates m-probabilities, as the columns they block on; training
+# uses those the warehouse's records can train under (matching.training_plan). A rule cannot
+# train the comparisons that read its columns, and the contact and address comparisons read
+# the first names (household levels), so no rule blocks on names; with every column
+# populated each comparison is trained under at least two rules.
+TRAINING_BLOCKING_COLUMNS = [("email_key",), ("phone_key",), ("birth_date",), ("postcode_key",)]
+TRAINING_BLOCKING_RULES = [block_on(*columns) for columns in TRAINING_BLOCKING_COLUMNS]
 
 # Exact rules used to estimate the prior probability that two random records match, and the
 # share of true matches they are assumed to find.
 DETERMINISTIC_RECALL = 0.6
-DETERMINISTIC_RULES = [
-    block_on("email_key"),
-    block_on("phone_key"),
-    block_on("full_name_key", "birth_date"),
-]
+DETERMINISTIC_COLUMNS = [("email_key",), ("phone_key",), ("full_name_key", "birth_date")]
+DETERMINISTIC_RULES = [block_on(*columns) for columns in DETERMINISTIC_COLUMNS]

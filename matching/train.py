@@ -18,20 +18,22 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-from splink import DuckDBAPI, Linker
+from splink import DuckDBAPI, Linker, block_on
+from splink.internals.exceptions import EMTrainingException
 
 from matching.predict import MODEL_PATH
 from matching.prepare import load_records
 from matching.reports import write_training_reports
 from matching.settings import (
+    DETERMINISTIC_COLUMNS,
     DETERMINISTIC_RECALL,
-    DETERMINISTIC_RULES,
     HOUSEHOLD_LABEL,
-    TRAINING_BLOCKING_RULES,
+    TRAINING_BLOCKING_COLUMNS,
     WEIGHTS_BORROWED_FROM,
     settings,
 )
 from matching.term_frequencies import register_corrected_term_frequencies
+from matching.training_plan import TrainingPlan, plan_training
 from matching.workspace import workspace
 
 log = logging.getLogger(__name__)
@@ -43,10 +45,24 @@ U_SAMPLE_PAIRS = 1e7
 U_FLOOR_SHARE = 0.05
 
 
+class TrainingNotPossible(ValueError):
+    """The records hold no rule with enough pairs to train under (see matching.training_plan)."""
+
+    def __init__(self, plan: TrainingPlan):
+        super().__init__(f"nothing to train under: {plan.describe()}")
+        self.plan = plan
+
+
 def train(records: pa.Table, out_path: Path = MODEL_PATH, seed: int = 42,
           deterministic_recall: float = DETERMINISTIC_RECALL, rounds: int = 2,
-          reports_dir: Path | None = None) -> Path:
-    """Train the model on identity records and write the model JSON to ``out_path``.
+          reports_dir: Path | None = None, start: dict | None = None) -> TrainingPlan:
+    """Train the model on identity records and write the model JSON to ``out_path``; returns
+    the plan (rules used and skipped). Raises TrainingNotPossible when no rule has enough pairs.
+
+    ``start`` is the model training starts from (default: the settings' levels with Splink's
+    starting values): a comparison the records cannot train (no e-mails in the file) keeps
+    its weights. Only the rules the records can train under are used (matching.training_plan);
+    without any deterministic rule the starting prior is kept.
 
     Random sampling measures how often a level occurs among *all* random pairs, which
     Splink takes as u. In a customer file with several records per person, a share lambda
@@ -59,25 +75,33 @@ def train(records: pa.Table, out_path: Path = MODEL_PATH, seed: int = 42,
     con = workspace()
     try:
         load_records(con, records)
-        linker = _linker(con, settings())
-        linker.training.estimate_probability_two_random_records_match(DETERMINISTIC_RULES, recall=deterministic_recall)
+        plan = plan_training(con, "identity_records", TRAINING_BLOCKING_COLUMNS, DETERMINISTIC_COLUMNS)
+        log.info("%s", plan.describe())
+        if not plan.em_rules:
+            raise TrainingNotPossible(plan)
+        linker = _linker(con, start if start is not None else settings())
+        if plan.deterministic_rules:
+            linker.training.estimate_probability_two_random_records_match(
+                [block_on(*rule.columns) for rule in plan.deterministic_rules], recall=deterministic_recall)
         register_corrected_term_frequencies(linker, con, "identity_records")
         linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
         observed = linker.misc.save_model_to_json()  # u here = P(level) among random pairs
-        linker = _estimate_m(con, linker)
+        linker = _estimate_m(con, linker, plan)
         for _ in range(rounds):
             model = _with_u_corrected(linker.misc.save_model_to_json(), observed)
             linker = _linker(con, model)
             register_corrected_term_frequencies(linker, con, "identity_records")
-            linker = _estimate_m(con, linker)
+            linker = _estimate_m(con, linker, plan)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(json.dumps(_household_levels_neutral(linker.misc.save_model_to_json()), indent=2)
                             + "\n", encoding="utf-8")
         if reports_dir is not None:
+            reports_dir.mkdir(parents=True, exist_ok=True)
+            (reports_dir / "training.json").write_text(json.dumps(plan.as_dict(), indent=2) + "\n", encoding="utf-8")
             _write_reports(con, out_path, reports_dir)
     finally:
         con.close()
-    return out_path
+    return plan
 
 
 def _household_levels_neutral(model: dict) -> dict:
@@ -112,19 +136,21 @@ def _linker(con: duckdb.DuckDBPyConnection, model) -> Linker:
     return Linker(DuckDBAPI(connection=con).register("identity_records"), model, log_level=logging.WARNING)
 
 
-def _estimate_m(con: duckdb.DuckDBPyConnection, linker: Linker) -> Linker:
-    """EM under each training rule. On a small file a level with almost no examples can drive
-    its m towards zero until Splink refuses the value; that rule's session is then undone
-    (the other rules still train the level's comparison) rather than failing the training."""
-    for rule in TRAINING_BLOCKING_RULES:
+def _estimate_m(con: duckdb.DuckDBPyConnection, linker: Linker, plan: TrainingPlan) -> Linker:
+    """EM under each rule of the plan. On a small file a level with almost no examples can drive
+    its m towards zero until Splink refuses the value, or a session can find nothing to learn;
+    that rule's session is then undone (the other rules still train the level's comparison)
+    and recorded in the plan, rather than failing the training."""
+    for rule in plan.em_rules:
         before = linker.misc.save_model_to_json()
         try:
-            linker.training.estimate_parameters_using_expectation_maximisation(rule)
-        except ValueError as error:
-            if "below the minimum allowed value" not in str(error):
+            linker.training.estimate_parameters_using_expectation_maximisation(block_on(*rule.columns))
+        except (ValueError, EMTrainingException) as error:
+            if isinstance(error, ValueError) and "below the minimum allowed value" not in str(error):
                 raise
-            log.warning("EM under %s undone: an m-probability underflowed (too few examples of a level)",
-                        rule.get_blocking_rule("duckdb").blocking_rule_sql)
+            reason = str(error).splitlines()[0][:200]
+            log.warning("EM under %s undone: %s", rule.sql, reason)
+            plan.em_undone[rule.sql] = reason
             linker = _linker(con, before)
             register_corrected_term_frequencies(linker, con, "identity_records")
     return linker
@@ -211,8 +237,12 @@ def main(argv: list[str] | None = None) -> None:
         print(f"level conditions and labels of settings.py written to {args.out}; weights kept")
         return
     records = read_records(args.warehouse or warehouse_path())
-    path = train(records, args.out, seed=args.seed, reports_dir=args.reports)
-    print(f"trained on {records.num_rows} identity records; model written to {path}")
+    try:
+        plan = train(records, args.out, seed=args.seed, reports_dir=args.reports)
+    except TrainingNotPossible as error:
+        parser.exit(2, f"{error}\n")
+    print(plan.describe())
+    print(f"trained on {records.num_rows} identity records; model written to {args.out}")
 
 
 if __name__ == "__main__":

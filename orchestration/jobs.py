@@ -24,8 +24,8 @@ def train_matching_model(context: OpExecutionContext, warehouse: WarehouseResour
     from matching.train import read_records, train
 
     records = read_records(warehouse.warehouse_path)
-    path = train(records, reports_dir=Path("reports/matching"))
-    context.log.info(f"trained on {records.num_rows} identity records; saved {path}")
+    plan = train(records, reports_dir=Path("reports/matching"))
+    context.log.info(f"{plan.describe()}; model saved")
 
 
 @job(description="Train the matching model on the current warehouse (run the full pipeline first).")

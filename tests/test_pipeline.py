@@ -133,9 +133,15 @@ def test_training_writes_a_usable_model_and_its_reports(built, tmp_path):
 
     from matching import link_records
     from matching.train import read_records, train
+    from matching.training_plan import MIN_TRAINING_PAIRS
 
     records = read_records(built["warehouse"])
-    model = train(records, tmp_path / "model.json", reports_dir=tmp_path / "reports")
+    model = tmp_path / "model.json"
+    plan = train(records, model, reports_dir=tmp_path / "reports")
+    # the small sample's birth dates give too few pairs to train under; its contact points do not
+    assert {rule.columns for rule in plan.em_rules} >= {("email_key",), ("phone_key",)}
+    assert all(rule.pairs >= MIN_TRAINING_PAIRS for rule in plan.em_rules)
+    assert all(rule.pairs < MIN_TRAINING_PAIRS for rule in plan.em_skipped)
     trained = json.loads(model.read_text())
     assert 0 < trained["probability_two_random_records_match"] < 0.01
     assert {c["output_column_name"] for c in trained["comparisons"]} >= {"name", "birth_date", "email", "phone"}
@@ -144,7 +150,7 @@ def test_training_writes_a_usable_model_and_its_reports(built, tmp_path):
     assert len(household) == 4 and all(level["m_probability"] == level["u_probability"] for level in household)
     reports = {p.name for p in (tmp_path / "reports").iterdir()}
     assert reports == {"match_weights.html", "m_u_parameters.html", "waterfall_examples.html",
-                       "cluster_studio.html", "blocking_rules.json"}
+                       "cluster_studio.html", "blocking_rules.json", "training.json"}
     counts = json.loads((tmp_path / "reports/blocking_rules.json").read_text())
     assert counts[-1]["cumulative_comparisons"] < records.num_rows * 20  # blocking stays bounded
     assert link_records(records, 0.9, model_path=model).num_rows == records.num_rows
