@@ -1,6 +1,6 @@
 """The channel-export contract: which files we accept and which columns they carry.
 
-This module is the single source of truth for the contract documented in README.md.
+This module is the single source of truth for the contract documented in docs/contract.md.
 The loader checks incoming files against it, the sample generator writes files that
 follow it, and the raw tables in the warehouse are created from it. Column names are
 exact (lower case); extra columns in a file are kept, optional columns may be absent
@@ -148,7 +148,7 @@ def warehouse_path() -> Path:
 
 
 def contract_markdown() -> str:
-    """The entity table of README.md's contract section (a test keeps the two identical)."""
+    """The entity table of docs/contract.md (a test keeps the two identical)."""
     lines = ["| folder | required columns | optional columns | what it holds |", "|---|---|---|---|"]
     for e in ENTITIES:
         lines.append(

@@ -83,7 +83,7 @@ def get_spark():
 
     _refuse_compiled_sqlglot()
     # Python UDF workers must run this interpreter (cdp.normalize needs phonenumbers, anyascii);
-    # on a cluster ship the environment instead (README, "Running on Spark")
+    # on a cluster ship the environment instead (docs/spark.md)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     active = SparkSession.getActiveSession()
     if active is None:

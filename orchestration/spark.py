@@ -5,7 +5,7 @@ The DuckDB pipeline is an asset graph whose dbt step runs `dbt build` in a subpr
 the cdp_* UDFs (dbt-spark's `session` method), and the matching step sits between two dbt
 runs (dbt-spark cannot run the matching Python models), so this job is one op that calls
 cdp.spark_pipeline.run_spark_pipeline in-process: load new landing files, publish raw to
-Spark, dbt, matching, dbt. Settings come from the CDP_SPARK_* environment (README).
+Spark, dbt, matching, dbt. Settings come from the CDP_SPARK_* environment (docs/spark.md).
 """
 
 import os
@@ -36,6 +36,6 @@ def spark_pipeline(context: OpExecutionContext, config: SparkPipelineConfig, war
     context.log.info(f"{run.customers} customers")
 
 
-@job(description="The full pipeline on the dbt target `spark` (README, Running on Spark); one op, in-process.")
+@job(description="The full pipeline on the dbt target `spark` (docs/spark.md); one op, in-process.")
 def spark_pipeline_job():
     spark_pipeline()

@@ -95,7 +95,7 @@ def test_browsers_are_stitched_to_the_account_they_logged_into(con):
 
 
 def test_match_quality_on_the_sample(built):
-    # A regression guard at the level the model reaches today (see README, "Match quality").
+    # A regression guard at the level the model reaches today (see docs/match-quality.md).
     result = evaluate_warehouse(built["warehouse"], built["truth"])
     assert result.records > 1000
     assert result.precision >= 0.88, result.describe()
