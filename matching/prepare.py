@@ -20,6 +20,14 @@ RARE_TYPO_KEY_CAP = 10
 # What clustering reads of a record: the kinds of evidence it carries (is_anchor) and its
 # birth date. At ten million records the other columns were gigabytes held twice (Arrow in
 # Python, a table in DuckDB) at the build's memory peak.
+# A value that alone is rare enough to block on in this file: a birth date or a postcode
+# finds people whose names are misspelt in both parts, but at a million records a birth date
+# is carried by ~40 records and blocking on it alone would add tens of millions of pairs. So
+# each such key holds the value only for the rarest values of the file, taken in order of
+# rarity while their pairs stay within BLOCKING_BUDGET_PAIRS_PER_RECORD x the records: in a
+# file of a few thousand records every value, at a million records none that is common.
+BLOCKING_BUDGET_PAIRS_PER_RECORD = 2.0
+SPARSE_KEYS = {"sparse_birth_date_key": "birth_date", "sparse_postcode_key": "postcode_key"}  # key: column
 CLUSTERING_COLUMNS = ("record_key", "first_name_key", "last_name_key", "birth_date", "email_key", "phone_key",
                       "street_key", "postcode_key")
 
@@ -82,12 +90,29 @@ def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str =
         joins += """
             left join _rare_rare_name_key as rare_tail on rare_tail._rare_name_key_first = r.given_word_key
                 and rare_tail._rare_name_key_last = r.surname_tail_key"""
+        n_records = con.execute("select count(*) from _records_in").fetchall()[0][0]
+        for key, column in SPARSE_KEYS.items():
+            con.execute(f"""
+                create or replace temp table _sparse_{key} as
+                with counts as (
+                    select {column}::varchar as value, count(*) as n from _records_in
+                    where {column} is not null group by 1
+                ),
+                cumulative as (
+                    select value, sum(n * (n - 1) // 2) over (order by n, value rows unbounded preceding) as pairs
+                    from counts
+                )
+                select value from cumulative where pairs <= {BLOCKING_BUDGET_PAIRS_PER_RECORD * n_records}
+            """)
+            keys += f", {key}.value as {key}"
+            joins += f"""
+            left join _sparse_{key} as {key} on {key}.value = r.{column}::varchar"""
         select, source = f"r.* exclude ({helpers}), {keys}", f"_records_in as r {joins}"
     else:
-        select, source = "*, " + ", ".join(f"null::varchar as {key}" for key in (*rare, "rare_name_tail_key")), \
-            "records_input"
+        select, source = "*, " + ", ".join(f"null::varchar as {key}" for key in
+                                           (*rare, "rare_name_tail_key", *SPARSE_KEYS)), "records_input"
     con.execute(f"create or replace table {table} as select {select}, {anchor} from {source}")
     con.unregister("records_input")
-    for temporary in ("_records_in", *(f"_rare_{key}" for key in rare)):
+    for temporary in ("_records_in", *(f"_rare_{key}" for key in rare), *(f"_sparse_{key}" for key in SPARSE_KEYS)):
         con.execute(f"drop table if exists {temporary}")
     return con.execute(f"select count(*) from {table}").fetchall()[0][0]

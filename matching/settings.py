@@ -381,6 +381,9 @@ BLOCKING_RULES = [
     # Kambpel'); at a million records 11,000 and 43,000 pairs
     block_on("birth_date", "postcode_key"),
     block_on("birth_date", "city_key"),
+    # a birth date or a postcode alone, where the file holds few records of it (matching.prepare)
+    block_on("sparse_birth_date_key"),
+    block_on("sparse_postcode_key"),
     "l.handle_key = r.mailbox_key",
     "l.mailbox_key = r.handle_key",
     "l.handle_name_key = r.name_concat_key",

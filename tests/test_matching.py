@@ -119,12 +119,15 @@ def test_household_members_sharing_phone_and_address_stay_apart():
 
 
 def _cluster(records: list[tuple[str, bool]], pairs: list[tuple[str, str, float]], threshold: float = 0.8,
-             birth_dates: dict | None = None) -> dict[str, str]:
-    """Run matching.cluster on hand-made scores (the clustering rules, without the model)."""
+             birth_dates: dict | None = None, names: dict | None = None) -> dict[str, str]:
+    """Run matching.cluster on hand-made scores (the clustering rules, without the model).
+    ``names``: record -> (first, last); records without are nameless."""
     con = duckdb.connect()
-    birth_dates = birth_dates or {}
-    con.execute("create table records (record_key varchar, is_anchor boolean, birth_date date)")
-    con.executemany("insert into records values (?, ?, ?)", [(k, a, birth_dates.get(k)) for k, a in records])
+    birth_dates, names = birth_dates or {}, names or {}
+    con.execute("create table records (record_key varchar, is_anchor boolean, birth_date date, "
+                "first_name_key varchar, last_name_key varchar)")
+    con.executemany("insert into records values (?, ?, ?, ?, ?)",
+                    [(k, a, birth_dates.get(k), *names.get(k, (None, None))) for k, a in records])
     con.execute("create table pairs (record_key_l varchar, record_key_r varchar, match_probability double, "
                 "is_forced boolean)")
     con.executemany("insert into pairs values (?, ?, ?, false)", pairs)
@@ -181,6 +184,24 @@ def test_different_birth_dates_split_a_chain_of_namesakes():
     )
     assert clusters["popescu_1965"] != clusters["popescu_1988"]
     assert clusters["look_alike"] == clusters["popescu_1965"]  # the stronger link holds
+
+
+def test_different_birth_dates_split_only_where_the_file_makes_namesakes_likely():
+    """A birth date written wrongly and a namesake look alike; which one it is depends on
+    the file. Two Andrei Popescus among records full of Andreis and Popescus are likely two
+    people; one Cameron Bishop in a file with a single Bishop is one person whose date was
+    mistyped (FEBRL's duplicates)."""
+    chain = [("a", True), ("b", True), ("c", True)]
+    links = [("a", "c", 0.95), ("b", "c", 0.90)]
+    dates = {"a": dt.date(1965, 11, 13), "b": dt.date(1988, 8, 18)}
+    others = [(f"o{i}", True) for i in range(20)]
+    common = {key: ("andrei", "popescu") for key in "abc"} | {f"o{i}": ("andrei" if i % 2 else "ion", "popescu"
+                                                                          if i % 2 else "rusu") for i in range(20)}
+    rare = {key: ("cameron", "bishop") for key in "abc"} | {f"o{i}": (f"name{i}", f"surname{i}") for i in range(20)}
+    split = _cluster(chain + others, links, birth_dates=dates, names=common)
+    assert split["a"] != split["b"]
+    kept = _cluster(chain + others, links, birth_dates=dates, names=rare)
+    assert kept["a"] == kept["b"] == kept["c"]
 
 
 def test_a_direct_link_the_model_is_sure_of_overrules_the_birth_dates():
@@ -586,3 +607,21 @@ def test_an_initial_that_cannot_stand_for_the_other_first_name_marks_a_household
     assert not conflict("W.", "Bill", "william")
     assert not conflict("Ч.", "Чеслав", "cheslav")
     assert not conflict("M.", "Julia", "iulia", last="m")  # a name written last-name-first
+
+
+def test_a_birth_date_alone_is_a_blocking_key_only_where_the_file_holds_few_records_of_it():
+    """sparse_birth_date_key: every date of a small file, but not a date so common that its
+    pairs would pass the file's budget (BLOCKING_BUDGET_PAIRS_PER_RECORD x the records)."""
+    import duckdb
+
+    from matching.prepare import BLOCKING_BUDGET_PAIRS_PER_RECORD, load_records
+
+    common = [{"record_key": f"c{i}", "birth_date": dt.date(1980, 1, 1)} for i in range(12)]  # 66 pairs
+    rare = [{"record_key": f"r{i}", "birth_date": dt.date(1950, 1, 1) + dt.timedelta(days=i // 2)}
+            for i in range(20)]  # ten dates of two records: 10 pairs
+    assert 10 <= BLOCKING_BUDGET_PAIRS_PER_RECORD * 32 < 76
+    con = duckdb.connect()
+    load_records(con, _records(common + rare))
+    keys = dict(con.execute("select record_key, sparse_birth_date_key from identity_records").fetchall())
+    assert keys["r0"] == "1950-01-01" and keys["r19"] == "1950-01-10"
+    assert keys["c0"] is None
