@@ -206,7 +206,7 @@ def _with_birth_date_conflicts(con: duckdb.DuckDBPyConnection, records: str, mem
     Unless namesakes are unlikely: two records of one name (up to a typo, see
     _one_name_up_to_a_typo) whose first and last names are so rare in this file that fewer
     than NAMESAKES_EXPECTED records would carry that name by chance (count of the first name
-    x count of the last name / records) are one person with a date written wrongly. FEBRL's
+    x count of the last name / records carrying both) are one person with a date written wrongly. FEBRL's
     duplicates replace birth dates so; a file of a million records has namesakes for most
     names, and there the rule holds as before."""
     left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"

@@ -17,9 +17,6 @@ RARE_NAME_CAP = 50
 # 0.7985 -> 0.7984); in a small file no key is that common, and dropping these keys there cost
 # 0.009 F1 on the sample without e-mails and phones.
 RARE_TYPO_KEY_CAP = 10
-# What clustering reads of a record: the kinds of evidence it carries (is_anchor) and its
-# birth date. At ten million records the other columns were gigabytes held twice (Arrow in
-# Python, a table in DuckDB) at the build's memory peak.
 # A value that alone is rare enough to block on in this file: a birth date or a postcode
 # finds people whose names are misspelt in both parts, but at a million records a birth date
 # is carried by ~40 records and blocking on it alone would add tens of millions of pairs. So
@@ -32,6 +29,9 @@ RARE_TYPO_KEY_CAP = 10
 BLOCKING_BUDGET_PAIRS_PER_RECORD = 2.0
 BLOCKING_BUDGET_MAX_PAIRS = 250_000
 SPARSE_KEYS = {"sparse_birth_date_key": "birth_date", "sparse_postcode_key": "postcode_key"}  # key: column
+# What clustering reads of a record: the kinds of evidence it carries (is_anchor) and its
+# birth date. At ten million records the other columns were gigabytes held twice (Arrow in
+# Python, a table in DuckDB) at the build's memory peak.
 CLUSTERING_COLUMNS = ("record_key", "first_name_key", "last_name_key", "birth_date", "email_key", "phone_key",
                       "street_key", "postcode_key")
 
@@ -44,7 +44,8 @@ def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str =
     variant for a name of one word each, only where that name is carried by at most
     RARE_NAME_CAP records), ``rare_name_tail_key`` (given word + the last word of a surname of
     several words, where that is such a rare name), its typo-tolerant forms ``rare_initial_key``
-    and ``rare_name_prefix_key`` (at most RARE_TYPO_KEY_CAP records) and ``is_anchor``: the
+    and ``rare_name_prefix_key`` (at most RARE_TYPO_KEY_CAP records), the ``sparse_*`` keys (SPARSE_KEYS:
+    a birth date or postcode alone, for the file's rarest values) and ``is_anchor``: the
     record carries at least two kinds of identifying evidence (name, birth date, e-mail, phone,
     address).
     A record with one kind only (a receipt's phone, a chat's display name) can say which

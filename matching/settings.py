@@ -398,7 +398,6 @@ BLOCKING_RULES = [
 # the first names (household levels), so no rule blocks on names; with every column
 # populated each comparison is trained under at least two rules.
 TRAINING_BLOCKING_COLUMNS = [("email_key",), ("phone_key",), ("birth_date",), ("postcode_key",)]
-TRAINING_BLOCKING_RULES = [block_on(*columns) for columns in TRAINING_BLOCKING_COLUMNS]
 
 # Exact rules used to estimate the prior probability that two random records match, and the
 # share of true matches they are assumed to find.

@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -36,7 +37,7 @@ from pathlib import Path
 import duckdb
 
 from cdp.evaluate import evaluate_warehouse, score
-from cdp.quality.datasets import Dataset, datasets, peer_records_from_warehouse
+from cdp.quality.datasets import Dataset, datasets, peer_records_from_warehouse, quoted
 from cdp.quality.peers import exact_contact_rule, splink_tutorial
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -93,7 +94,7 @@ def _truth(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(f"""create table truth as
         select *, channel || ':' || entity || ':' || source_record_id as record_key
-        from read_csv('{str(path).replace("'", "''")}', all_varchar = true, header = true)""")
+        from read_csv('{quoted(path)}', all_varchar = true, header = true)""")
     return con
 
 
@@ -105,9 +106,9 @@ def _timed(dataset: str, method: str, run: Callable[[], tuple]) -> Result:
         return Result(dataset, method, None, None, None, round(time.perf_counter() - started, 2),
                       note=f"failed: {type(error).__name__}: {str(error).splitlines()[0][:160]}")
     seconds = time.perf_counter() - started
-    precision, recall, f1, records, true_pairs, predicted = figures[:6]
+    precision, recall, f1, records, true_pairs, predicted = figures
     return Result(dataset, method, round(precision, 4), round(recall, 4), round(f1, 4), round(seconds, 2),
-                  records, true_pairs, predicted, *figures[6:])
+                  records, true_pairs, predicted)
 
 
 def run_project(dataset: Dataset, folder: Path) -> tuple:
@@ -130,7 +131,7 @@ def run_ecm(dataset: Dataset, folder: Path, peers_python: Path) -> tuple:
     command = [str(peers_python), str(ECM_SCRIPT), str(dataset.records(folder)), str(links_path)]
     subprocess.run(command + (["--link"] if dataset.link_only else []), check=True, capture_output=True, text=True)
     con = duckdb.connect()
-    links = con.execute(f"select record_key_l, record_key_r from read_csv('{links_path}', all_varchar = true)"
+    links = con.execute(f"select record_key_l, record_key_r from read_csv('{quoted(links_path)}', all_varchar = true)"
                         ).fetchall()
     con.close()
     return score_links(dataset.truth(folder), links)
@@ -154,8 +155,6 @@ def benchmark(selected: list[Dataset], workdir: Path, peers_python: Path) -> lis
     for dataset in selected:
         folder = workdir / dataset.name
         if folder.exists():
-            import shutil
-
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         print(f"== {dataset.name}: {dataset.description}", flush=True)

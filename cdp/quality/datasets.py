@@ -111,7 +111,7 @@ def peer_records_from_warehouse(warehouse: Path, out: Path) -> int:
     """The identity records of the project's warehouse as the peers' flat table."""
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{_quoted(warehouse)}' as w (read_only)")
+        con.execute(f"attach '{quoted(warehouse)}' as w (read_only)")
         con.execute(f"""
             copy (
                 select record_key, channel || '/' || entity as source_dataset,
@@ -123,9 +123,9 @@ def peer_records_from_warehouse(warehouse: Path, out: Path) -> int:
                        coalesce(phone_key, '') as phone
                 from w.main.int_identity_records
                 order by record_key
-            ) to '{_quoted(out)}' (header, format csv)
+            ) to '{quoted(out)}' (header, format csv)
         """)
-        return con.execute(f"select count(*) from read_csv('{_quoted(out)}')").fetchall()[0][0]
+        return con.execute(f"select count(*) from read_csv('{quoted(out)}')").fetchall()[0][0]
     finally:
         con.close()
 
@@ -146,7 +146,8 @@ def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
         writer.writerows(rows)
 
 
-def _quoted(path: Path) -> str:
+def quoted(path: Path) -> str:
+    """A path as the inside of a SQL string literal."""
     return str(path).replace("'", "''")
 
 

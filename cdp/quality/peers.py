@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from cdp.quality.datasets import Dataset
+from cdp.quality.datasets import Dataset, quoted
 
 DEFAULT_CLUSTER_THRESHOLD = 0.5
 
@@ -31,7 +31,7 @@ def load_peer_records(con: duckdb.DuckDBPyConnection, path: Path, table: str = "
     """records.csv as a table with empty strings read as nulls (Splink treats null as missing)."""
     con.execute(f"""
         create or replace table {table} as
-        select * from read_csv('{str(path).replace("'", "''")}', all_varchar = true, header = true)
+        select * from read_csv('{quoted(path)}', all_varchar = true, header = true)
     """)
     columns = [name for name, *_ in con.execute(f"describe {table}").fetchall()]
     nulls = ", ".join(f"nullif(trim({c}), '') as {c}" for c in columns)
@@ -49,7 +49,7 @@ def splink_tutorial(dataset: Dataset, records: Path) -> dict[str, str]:
 
     con = duckdb.connect()
     load_peer_records(con, records)
-    has = {c: _populated(con, "peer_records", c) for c in ("email", "phone", "postcode", "city", "street_number")}
+    has = {c: _populated(con, "peer_records", c) for c in ("email", "phone", "postcode", "city")}
     if dataset.kind == "febrl":
         dob = cl.DateOfBirthComparison("dob", input_is_string=True, datetime_format=dataset.dob_format,
                                        invalid_dates_as_null=True)
