@@ -19,6 +19,7 @@ Environment (defaults in brackets):
                          process at a time may open it (use a Hive metastore on a cluster)
     CDP_SPARK_SCHEMA     database of the dbt models and the matching tables [cdp]
     CDP_SPARK_DRIVER_MEMORY, CDP_SPARK_SHUFFLE_PARTITIONS   [1g, 2: sized for local[1] and small files]
+    CDP_SPARK_THREADS    models dbt builds at once on the one session [1] (profiles.yml)
 
 Anything else (a Hive metastore, object-store credentials, executor sizes) goes in
 $SPARK_CONF_DIR/spark-defaults.conf, which Spark reads when it starts the session.

@@ -1,4 +1,5 @@
-"""Shared fixtures: every test gets its own landing folder and warehouse file."""
+"""Shared fixtures: a landing folder and warehouse file of a test's own, and the session's
+sample warehouse (tests/samples.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,16 @@ def cdp_paths(tmp_path, monkeypatch):
     monkeypatch.setenv("CDP_WAREHOUSE", str(warehouse))
     monkeypatch.setenv("DBT_PROFILES_DIR", str(PROJECT_ROOT))
     return landing, warehouse
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory):
+    """The sample warehouse of tests/samples.py, built once per session; read it, or copy it
+    to change it."""
+    from tests.samples import build_sample
+
+    tmp = tmp_path_factory.mktemp("sample")
+    return build_sample(tmp, DBT, PROJECT_ROOT, dbt_env(tmp / "warehouse.duckdb", tmp))
 
 
 def dbt_env(warehouse: Path, tmp: Path) -> dict[str, str]:

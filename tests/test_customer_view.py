@@ -1,7 +1,7 @@
 """The single customer view, segments and activation on generated data plus hand-made people.
 
-One warehouse is built per module from 300 generated people and two hand-made people whose
-records conflict on purpose; tests that change data work on a copy of it.
+They read the session's sample (tests/samples.py): generated people and two hand-made people
+whose records conflict on purpose; tests that change data work on a copy of it.
 """
 
 from __future__ import annotations
@@ -16,52 +16,10 @@ import pytest
 
 from cdp import suppression
 from cdp.activation import DESTINATIONS, export_segment
-from cdp.generate import generate
 from cdp.ingest import load_landing
 from cdp.segments import read_segments, stale_files
 from tests.conftest import DBT, PROJECT_ROOT, dbt_env
-
-# Evdokia: staff typed one e-mail into the CRM, she confirmed another one by double opt-in;
-# the CRM phone is not a phone; she moved from Tver (CRM, 2024) to Kazan (loyalty, 2025).
-# Feofan: the same shape without the double opt-in, so the CRM e-mail must win.
-HAND_MADE = {
-    "crm/contacts": [
-        {"contact_id": "HAND-C1", "first_name": "Evdokia", "last_name": "Zaharchenko",
-         "email": "evdokia.staff@mail.ru", "phone": "12-34", "birth_date": "1985-04-12", "gender": "F",
-         "city": "Tver", "region": "Tverskaya obl.", "country": "RU", "updated_at": "2024-01-10 10:00:00"},
-        {"contact_id": "HAND-C2", "first_name": "Feofan", "last_name": "Kuzyakin",
-         "email": "feofan.staff@mail.ru", "phone": "+79031112233", "birth_date": "1979-09-30", "gender": "M",
-         "city": "Omsk", "region": "Omskaya obl.", "country": "RU", "updated_at": "2024-02-10 10:00:00"},
-    ],
-    "loyalty/members": [
-        {"member_id": "HAND-M1", "card_id": "HAND-K1", "first_name": "Evdokia", "last_name": "Zaharchenko",
-         "email": "evdokia.staff@mail.ru", "phone": "+79161234567", "birth_date": "1985-04-12",
-         "city": "Kazan", "region": "Tatarstan", "country": "RU", "tier": "gold",
-         "enrolled_at": "2025-06-01 12:00:00"},
-    ],
-    "webshop/accounts": [
-        {"account_id": "HAND-A1", "email": "evdokia.z@yandex.ru", "first_name": "Evdokiya",
-         "last_name": "Zakharchenko", "phone": "+79161234567", "birth_date": "1985-04-12",
-         "created_at": "2023-05-01 09:00:00"},
-        {"account_id": "HAND-A2", "email": "feofan.k@yandex.ru", "first_name": "Feofan",
-         "last_name": "Kuzyakin", "phone": "+79031112233", "birth_date": "1979-09-30",
-         "created_at": "2023-05-02 09:00:00"},
-    ],
-    "consent/events": [
-        {"consent_event_id": "HAND-E1", "email": "evdokia.z@yandex.ru", "channel": "email",
-         "purpose": "marketing", "status": "granted", "occurred_at": "2023-05-01 09:05:00",
-         "recorded_in": "double_opt_in"},
-    ],
-}
-
-
-def write_batch(landing: Path, entity: str, rows: list[dict], name: str) -> None:
-    folder = landing / entity
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / name, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+from tests.samples import HAND_MADE, write_batch
 
 
 def dbt(args: list[str], warehouse: Path, tmp: Path) -> subprocess.CompletedProcess:
@@ -71,17 +29,10 @@ def dbt(args: list[str], warehouse: Path, tmp: Path) -> subprocess.CompletedProc
     return completed
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("customer_view")
-    landing, warehouse = tmp / "landing", tmp / "warehouse.duckdb"
-    generate(landing, tmp / "truth.csv", people=300, seed=21)
-    for entity, rows in HAND_MADE.items():
-        write_batch(landing, entity, rows, "hand_made.csv")
-    with duckdb.connect(str(warehouse)) as con:
-        load_landing(con, landing, tmp / "quarantine")
-    dbt(["build"], warehouse, tmp)
-    return {"tmp": tmp, "landing": landing, "warehouse": warehouse}
+@pytest.fixture
+def built(sample):
+    assert sample["dbt"].returncode == 0, sample["dbt"].stdout[-4000:]
+    return sample
 
 
 @pytest.fixture

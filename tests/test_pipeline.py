@@ -1,33 +1,21 @@
 """End to end on small generated data: load -> plain `dbt build` (matching included) -> marts.
 
-One warehouse is built per module (a dbt build takes a few seconds even on small data);
-the tests then read it.
+The tests read the session's sample warehouse (tests/samples.py), built once by a plain
+`dbt build`.
 """
 
 from __future__ import annotations
-
-import subprocess
 
 import duckdb
 import pytest
 
 from cdp.evaluate import evaluate_warehouse
-from cdp.generate import generate
-from cdp.ingest import load_landing
 from expectations.run import validate_warehouse
-from tests.conftest import DBT, PROJECT_ROOT, dbt_env
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("pipeline")
-    landing, truth, warehouse = tmp / "landing", tmp / "truth.csv", tmp / "warehouse.duckdb"
-    generate(landing, truth, people=400, seed=11)
-    with duckdb.connect(str(warehouse)) as con:
-        load_landing(con, landing, tmp / "quarantine")
-    completed = subprocess.run([DBT, "build"], cwd=PROJECT_ROOT, env=dbt_env(warehouse, tmp),
-                               capture_output=True, text=True)
-    return {"tmp": tmp, "warehouse": warehouse, "truth": truth, "dbt": completed}
+@pytest.fixture
+def built(sample):
+    return sample
 
 
 @pytest.fixture

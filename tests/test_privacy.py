@@ -5,31 +5,22 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 import duckdb
 import pytest
 
 from cdp import suppression
 from cdp.contract import ENTITIES
-from cdp.generate import generate
 from cdp.ingest import load_landing
 from cdp.privacy import erase, rebuild_and_publish
 from cdp.publish import publish
-from tests.conftest import DBT, PROJECT_ROOT, dbt_env
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("privacy")
-    landing, warehouse = tmp / "landing", tmp / "warehouse.duckdb"
-    generate(landing, tmp / "truth.csv", people=150, seed=7)
-    with duckdb.connect(str(warehouse)) as con:
-        load_landing(con, landing, tmp / "quarantine")
-    completed = subprocess.run([DBT, "build", "--quiet"], cwd=PROJECT_ROOT, env=dbt_env(warehouse, tmp),
-                               capture_output=True, text=True)
-    assert completed.returncode == 0, completed.stdout[-3000:]
-    return warehouse
+@pytest.fixture
+def built(sample):
+    """The session's sample warehouse (tests/samples.py); erasure works on a copy of it."""
+    assert sample["dbt"].returncode == 0, sample["dbt"].stdout[-3000:]
+    return sample["warehouse"]
 
 
 @pytest.fixture

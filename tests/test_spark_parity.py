@@ -50,7 +50,7 @@ def both_paths(tmp_path_factory):
 
     spark_env = dbt_env(warehouse, tmp)
     spark_env.update({
-        "CDP_SPARK_MASTER": "local[1]",
+        "CDP_SPARK_MASTER": "local[2]", "CDP_SPARK_THREADS": "2",
         "CDP_SPARK_WAREHOUSE": str(tmp / "spark" / "warehouse"),
         "CDP_SPARK_METASTORE": str(tmp / "spark" / "metastore_db"),
         "CDP_SPARK_RAW_DIR": str(tmp / "spark" / "raw"),
