@@ -54,3 +54,10 @@
         regex_replace_all('cdp_text_key(' ~ expr ~ ')', unit_words, "' '"),
         spaces, "' '") }}), '')
 {%- endmacro %}
+
+{% macro name_titles() -%}
+    {#- titles as they come out of cdp_name_key ('г-н' -> 'g n', 'г-жа' -> 'g zha', 'D-na' -> 'd na'),
+        as a regex alternation: int_name_keys strips them from first names,
+        int_identity_record_names from free-text names -#}
+    mr|mrs|ms|miss|mx|dr|prof|sir|dame|rev|herr|frau|sra|srta|mme|mlle|gospodin|gospozha|g n|g zha|gn|gzha|dl|dna|d na|doamna|domnul|domn
+{%- endmacro %}
