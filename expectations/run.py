@@ -182,7 +182,7 @@ def validate_warehouse(warehouse: Path, names: list[str] | None = None,
 
 
 def main(argv: list[str] | None = None) -> int:
-    from cdp.contract import warehouse_path
+    from cdp.ingest.contract import warehouse_path
 
     parser = argparse.ArgumentParser(description="Run the Great Expectations suites on the warehouse.")
     parser.add_argument("--suite", action="append", choices=sorted(SUITES), help="default: all suites")

@@ -5,7 +5,7 @@
 {%- endmacro %}
 
 {% macro name_key(expr) -%}
-    {#- lower-case ASCII (transliterated, accents stripped) via the cdp.dbt_plugin UDF -#}
+    {#- lower-case ASCII (transliterated, accents stripped) via the cdp.keys.dbt_plugin UDF -#}
     cdp_name_key({{ expr }})
 {%- endmacro %}
 

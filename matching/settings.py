@@ -31,7 +31,7 @@ def _initial_conflicts(initial: str, other: str) -> str:
     """SQL: one record gives only an initial and it is not the first letter of anything the
     other record's first name could be written as ('K. Miranda' / 'Julia Miranda' at one
     address; 'W.' stands for Bill through its canonical form william), nor of its last name
-    (a name written last-name-first). Initials are in variant form (see cdp.normalize._initial),
+    (a name written last-name-first). Initials are in variant form (see cdp.keys.normalize._initial),
     where a lone C or Ч is a k and W a v: 'C.' stands for Charles, 'Ч.' for Чеслав (cheslav)."""
     def first_letter(column: str) -> str:
         return f"translate({column}_{other}[1], 'cw', 'kv')"

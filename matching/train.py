@@ -216,7 +216,7 @@ def read_records(warehouse: Path, table: str = RECORDS_TABLE) -> pa.Table:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from cdp.contract import warehouse_path
+    from cdp.ingest.contract import warehouse_path
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=None, help="default: $CDP_WAREHOUSE")

@@ -1,4 +1,4 @@
-"""The erasure job: erase a person, rebuild the marts and re-publish (logic in cdp.privacy).
+"""The erasure job: erase a person, rebuild the marts and re-publish (logic in cdp.privacy.requests).
 
 The person is named by customer id, or by a request file (JSON with "email" and/or
 "phone") that the job deletes once read, so e-mails and phones never enter Dagster's run
@@ -21,7 +21,7 @@ class ErasureConfig(Config):
 
 @op(description="Erase one person from raw, suppress their identifiers, rebuild the marts and re-publish.")
 def erase_subject(context: OpExecutionContext, config: ErasureConfig, warehouse: WarehouseResource) -> None:
-    from cdp.privacy import erase, rebuild_and_publish
+    from cdp.privacy.requests import erase, rebuild_and_publish
 
     request = {}
     if config.request_file:

@@ -9,8 +9,8 @@ import duckdb
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource
 
-from cdp.contract import landing_dir, warehouse_path
-from cdp.publish import published_path
+from cdp.ingest.contract import landing_dir, warehouse_path
+from cdp.serve.publish import published_path
 from orchestration.project import dbt_project
 
 

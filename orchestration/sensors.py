@@ -9,7 +9,7 @@ import json
 
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
 
-from cdp.ingest import discover
+from cdp.ingest.loader import discover
 from orchestration.jobs import full_pipeline_job
 from orchestration.resources import WarehouseResource
 

@@ -4,7 +4,7 @@ The DuckDB pipeline is an asset graph whose dbt step runs `dbt build` in a subpr
 (dagster-dbt). On Spark, dbt must run in the process that created the Spark session with
 the cdp_* UDFs (dbt-spark's `session` method), and the matching step sits between two dbt
 runs (dbt-spark cannot run the matching Python models), so this job is one op that calls
-cdp.spark_pipeline.run_spark_pipeline in-process: load new landing files, publish raw to
+cdp.spark.pipeline.run_spark_pipeline in-process: load new landing files, publish raw to
 Spark, dbt, matching, dbt. Settings come from the CDP_SPARK_* environment (docs/spark.md).
 """
 
@@ -23,7 +23,7 @@ class SparkPipelineConfig(Config):
 
 @op(description="Load, publish raw to Spark, dbt on the spark target, matching on Splink's Spark backend, dbt.")
 def spark_pipeline(context: OpExecutionContext, config: SparkPipelineConfig, warehouse: WarehouseResource) -> None:
-    from cdp.spark_pipeline import run_spark_pipeline
+    from cdp.spark.pipeline import run_spark_pipeline
 
     # the loader and the raw publisher read the paths from the environment, as the dbt asset does
     os.environ["CDP_WAREHOUSE"] = str(warehouse.warehouse_path)

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from cdp.generate import generate
-from cdp.ingest import load_landing
+from cdp.ingest.loader import load_landing
 
 SAMPLE_PEOPLE, SAMPLE_SEED = 400, 11
 

@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cdp.ingest import load_landing
+from cdp.ingest.loader import load_landing
 
 HEADER = "contact_id,first_name,last_name,email,birth_date\n"
 
@@ -158,9 +158,9 @@ def test_a_batch_of_garbage_dates_or_absurd_amounts_is_quarantined_naming_the_ch
 def test_a_big_batch_is_gated_on_a_sample_that_still_catches_a_bad_share(monkeypatch, tmp_path):
     """Over GATE_SAMPLE_ROWS rows the rates are measured on a random sample: 10% bad dates in
     a 3,000-row batch still fail the 95% check, 0.2% do not, and the reason says it sampled."""
-    from cdp import ingest
+    from cdp.ingest import gate
 
-    monkeypatch.setattr(ingest, "GATE_SAMPLE_ROWS", 1_000)
+    monkeypatch.setattr(gate, "GATE_SAMPLE_ROWS", 1_000)
     good, bad = ("2024-03-01 10:00:00", "12.00"), ("03/01/2024 10:00 AM", "12.00")
     results = _load(tmp_path, {"webshop/orders/tenth_bad.jsonl": _orders(([good] * 9 + [bad]) * 300),
                                "webshop/orders/few_bad.jsonl": _orders([good] * 2994 + [bad] * 6)})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cdp.bench import _people_in
+from cdp.quality.scale import _people_in
 
 
 def test_reused_exports_report_the_people_their_ground_truth_holds(tmp_path):
@@ -14,7 +14,7 @@ def test_reused_exports_report_the_people_their_ground_truth_holds(tmp_path):
 
 
 def test_the_benchmark_runs_dbt_as_the_dagster_job_does():
-    from cdp.bench import DBT_BUILD_ARGS
+    from cdp.quality.scale import DBT_BUILD_ARGS
     from orchestration.assets.dbt import PRODUCTION_BUILD_ARGS
 
     assert DBT_BUILD_ARGS == PRODUCTION_BUILD_ARGS

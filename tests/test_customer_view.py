@@ -14,10 +14,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cdp import suppression
-from cdp.activation import DESTINATIONS, export_segment
-from cdp.ingest import load_landing
-from cdp.segments import read_segments, stale_files
+from cdp.audiences.export import DESTINATIONS, export_segment
+from cdp.audiences.segments import read_segments, stale_files
+from cdp.ingest.loader import load_landing
+from cdp.privacy import suppression
 from tests.conftest import DBT, PROJECT_ROOT, dbt_env
 from tests.samples import HAND_MADE, write_batch
 

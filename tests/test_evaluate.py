@@ -3,7 +3,13 @@
 import duckdb
 import pytest
 
-from cdp.evaluate import confidence_calibration, evidence_ceiling, exact_contact_baseline, pair_calibration, score
+from cdp.quality.evaluate import (
+    confidence_calibration,
+    evidence_ceiling,
+    exact_contact_baseline,
+    pair_calibration,
+    score,
+)
 
 
 def test_pairwise_scores_on_a_hand_checked_case():

@@ -1,4 +1,4 @@
-"""FEBRL files as channel exports (cdp.febrl): the held-out check's adapter."""
+"""FEBRL files as channel exports (cdp.quality.febrl): the held-out check's adapter."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from cdp.contract import ENTITIES
-from cdp.febrl import FEBRL_COLUMNS, convert, main
+from cdp.ingest.contract import ENTITIES
+from cdp.quality.febrl import FEBRL_COLUMNS, convert, main
 
 # FEBRL's own look: a blank after each comma, YYYYMMDD dates, empty fields
 HEADER = ", ".join(FEBRL_COLUMNS) + "\n"

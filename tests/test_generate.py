@@ -16,12 +16,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from cdp.contract import ENTITIES, ENTITIES_BY_KEY, FILE_SUFFIXES
 from cdp.generate import BROWSER_TRUTH, TRUTH_ENTITIES, generate
 from cdp.generate import render as R
 from cdp.generate.__main__ import main
 from cdp.generate.channels import Emitter
 from cdp.generate.people import Person
+from cdp.ingest.contract import ENTITIES, ENTITIES_BY_KEY, FILE_SUFFIXES
 
 N = 200
 CYRILLIC = re.compile("[а-яА-ЯёЁ]")
@@ -290,7 +290,7 @@ def test_a_british_population_writes_british_names_addresses_and_numbers(tmp_pat
     columns like the default one, and its values are British: UK postcodes, numbers that
     parse as +44 in the record's country, English given names."""
     from cdp.generate import gb
-    from cdp.normalize import phone_e164
+    from cdp.keys.normalize import phone_e164
 
     landing = tmp_path / "landing"
     generate(landing, tmp_path / "truth.csv", people=5 * N, seed=5, countries=("GB",))

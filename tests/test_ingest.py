@@ -10,9 +10,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from cdp import ingest
-from cdp.contract import ENTITIES
-from cdp.ingest import load_landing
+from cdp.ingest import loader, readers
+from cdp.ingest.contract import ENTITIES
+from cdp.ingest.loader import load_landing
 
 
 def _write(path, text: str) -> None:
@@ -137,16 +137,16 @@ def test_files_outside_the_contract_are_not_loaded(tmp_path, name):
 
 
 def test_arrow_fast_path_loads_exactly_what_the_python_readers_load(tmp_path, monkeypatch):
-    """Well-formed CSV and JSONL stream through Arrow (cdp.fast_read); the raw tables must be
+    """Well-formed CSV and JSONL stream through Arrow (cdp.ingest.fast_read); the raw tables must be
     the same row for row, column for column, as with the Python readers alone."""
-    from cdp import fast_read
     from cdp.generate import generate
+    from cdp.ingest import fast_read
 
     landing = tmp_path / "landing"
     generate(landing, tmp_path / "truth.csv", people=150, seed=3)
     python_files = []
-    original = ingest._parse
-    monkeypatch.setattr(ingest, "_parse", lambda *a: python_files.append(a[1]) or original(*a))
+    original = readers.parse
+    monkeypatch.setattr(readers, "parse", lambda *a: python_files.append(a[1]) or original(*a))
     _load(landing, tmp_path / "fast.duckdb")
     assert python_files == []  # every sample file took the fast path
     monkeypatch.setattr(fast_read, "scan", lambda path: None)
@@ -177,12 +177,12 @@ def test_arrow_fast_path_loads_exactly_what_the_python_readers_load(tmp_path, mo
     ("cp1251.csv", "contact_id,first_name\n1,Мария\n", False),  # not UTF-8
 ])
 def test_fast_path_declines_what_only_the_python_reader_reports_row_by_row(tmp_path, name, text, streamed):
-    from cdp.contract import ENTITIES_BY_KEY
+    from cdp.ingest.contract import ENTITIES_BY_KEY
 
     path = tmp_path / name
     path.write_bytes(text.encode("cp1251" if name.startswith("cp1251") else "utf-8"))
     with duckdb.connect() as con:
-        staged = ingest._stage_streamed(con, ENTITIES_BY_KEY["crm/contacts"], path, name)
+        staged = loader._stage_streamed(con, ENTITIES_BY_KEY["crm/contacts"], path, name)
         assert (staged is not None) == streamed
         tables = {r[0] for r in con.execute("select table_name from duckdb_tables() where temporary").fetchall()}
         assert ("_batch" in tables) == streamed  # a declined file leaves nothing staged
@@ -191,7 +191,7 @@ def test_fast_path_declines_what_only_the_python_reader_reports_row_by_row(tmp_p
 def test_a_broken_row_after_the_first_block_falls_back_to_the_row_by_row_reader(tmp_path, monkeypatch):
     """Arrow streams in blocks, so a bad row far down the file surfaces while DuckDB is
     already reading; what was streamed is dropped and the Python reader sets the row aside."""
-    from cdp import fast_read
+    from cdp.ingest import fast_read
 
     monkeypatch.setattr(fast_read, "BLOCK_BYTES", 256)
     rows = [f"{i},Name{i}" for i in range(1, 201)]
@@ -249,7 +249,7 @@ def test_files_of_the_same_content_share_a_load_queue(tmp_path):
     _write(tmp_path / "loyalty/members/b.csv", CONTACTS)
     _write(tmp_path / "webshop/accounts/c.csv", "account_id,email\nA1,x@example.com\n")
     _write(tmp_path / "crm/contacts/d.csv", "contact_id\nC9\n")
-    files, _ = ingest.discover(tmp_path)
-    queues = ingest._independent_queues(files, [ingest.file_sha256(f.path) for f in files])
+    files, _ = loader.discover(tmp_path)
+    queues = loader._independent_queues(files, [loader.file_sha256(f.path) for f in files])
     named = sorted(sorted(files[i].path.name for i in queue) for queue in queues)
     assert named == [["a.csv", "b.csv", "d.csv"], ["c.csv"]]

@@ -8,7 +8,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from cdp.normalize import name_variant_key
+from cdp.keys.normalize import name_variant_key
 from matching import link_records
 from matching.bridges import weak_bridges
 from matching.cluster import cluster_records
@@ -585,7 +585,7 @@ def test_an_initial_that_cannot_stand_for_the_other_first_name_marks_a_household
     'C.' beside Charles, 'W.' beside Bill (canonical william) and 'Ч.' beside Чеслав are not."""
     import duckdb
 
-    from cdp.normalize import name_variant_key
+    from cdp.keys.normalize import name_variant_key
     from matching.settings import FIRST_NAMES_CONFLICT
     from matching.term_frequencies import _suffixed
 

@@ -1,4 +1,4 @@
-"""The held-out check's exports (cdp.names_only): names, birth dates and addresses only."""
+"""The held-out check's exports (cdp.quality.names_only): names, birth dates and addresses only."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import csv
 import duckdb
 
 from cdp.generate import generate
-from cdp.names_only import CONTACT_COLUMNS, KEPT_EXPORTS, strip_contact_points
+from cdp.quality.names_only import CONTACT_COLUMNS, KEPT_EXPORTS, strip_contact_points
 
 
 def test_names_only_exports_keep_names_dates_and_addresses_and_nothing_to_reach_anyone_by(tmp_path):

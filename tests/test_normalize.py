@@ -2,7 +2,7 @@
 
 import pytest
 
-from cdp.normalize import country_region, name_key, name_variant_key, phone_e164
+from cdp.keys.normalize import country_region, name_key, name_variant_key, phone_e164
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -102,7 +102,7 @@ def test_name_variant_key_skips_only_rules_that_cannot_apply():
     fragment the rules touch, the result must equal running every rule in order."""
     import random
 
-    from cdp.normalize import _VARIANT_RULES
+    from cdp.keys.normalize import _VARIANT_RULES
 
     def every_rule(value: str) -> str:
         text = name_key(value)
@@ -122,8 +122,8 @@ def test_phone_parsing_spread_over_processes_gives_what_one_process_gives(monkey
     must be the same values in the same order."""
     import duckdb
 
-    from cdp import dbt_plugin
-    from cdp.normalize import phone_e164
+    from cdp.keys import dbt_plugin
+    from cdp.keys.normalize import phone_e164
 
     monkeypatch.setattr(dbt_plugin.os, "cpu_count", lambda: 2)
     phones = [f"+40 72{i % 10} {i:03d} {i % 997:03d}" if i % 7 else f"8 (912) 345-{i % 100:02d}-{i % 89:02d}"
@@ -143,7 +143,7 @@ def test_phone_parsing_spread_over_processes_gives_what_one_process_gives(monkey
 
 
 def test_the_worker_pool_is_not_closed_while_in_use_and_reopens_when_needed():
-    from cdp import dbt_plugin
+    from cdp.keys import dbt_plugin
 
     pool = dbt_plugin._IdlePool()
     with pool as workers:

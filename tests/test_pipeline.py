@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from cdp.evaluate import evaluate_warehouse
+from cdp.quality.evaluate import evaluate_warehouse
 from expectations.run import validate_warehouse
 
 

@@ -9,11 +9,11 @@ import shutil
 import duckdb
 import pytest
 
-from cdp import suppression
-from cdp.contract import ENTITIES
-from cdp.ingest import load_landing
-from cdp.privacy import erase, rebuild_and_publish
-from cdp.publish import publish
+from cdp.ingest.contract import ENTITIES
+from cdp.ingest.loader import load_landing
+from cdp.privacy import suppression
+from cdp.privacy.requests import erase, rebuild_and_publish
+from cdp.serve.publish import publish
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def _raw_rows_with(con, kind: str, value: str) -> int:
 def test_subject_access_writes_everything_held_about_the_person(copy, tmp_path):
     customer_id, email, phone = _person(copy)
     out = tmp_path / "sar.json"
-    from cdp.privacy_cli import access_main
+    from cdp.privacy.cli import access_main
 
     assert access_main(["--email", email.upper(), "--out", str(out)]) == 0
     document = json.loads(out.read_text(encoding="utf-8"))

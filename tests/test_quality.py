@@ -6,10 +6,10 @@ import csv
 
 import pytest
 
-from cdp.contract import ENTITIES_BY_KEY
-from cdp.quality.benchmark import Result, score_clusters, score_links, table, verdicts
+from cdp.ingest.contract import ENTITIES_BY_KEY
 from cdp.quality.datasets import datasets
 from cdp.quality.peers import exact_contact_rule, splink_tutorial
+from cdp.quality.side_by_side import Result, score_clusters, score_links, table, verdicts
 
 
 def _no_febrl():

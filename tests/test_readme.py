@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from cdp.contract import contract_markdown
+from cdp.ingest.contract import contract_markdown
 from tests.conftest import PROJECT_ROOT
 
 README_PATH = PROJECT_ROOT / "README.md"

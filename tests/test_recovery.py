@@ -23,7 +23,7 @@ import duckdb
 import pytest
 
 from cdp.generate import generate
-from cdp.publish import PublishRefused, publish
+from cdp.serve.publish import PublishRefused, publish
 from tests.conftest import PROJECT_ROOT
 
 CDP = str(Path(sys.executable).parent / "cdp")

@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from cdp.spark_session import spark_conf
+from cdp.spark.session import spark_conf
 from matching.predict import MODEL_PATH
 from matching.spark_backend import spark_settings, to_spark_sql
 from tests.conftest import PROJECT_ROOT

@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from cdp.generate import generate
-from cdp.ingest import load_landing
+from cdp.ingest.loader import load_landing
 from tests.conftest import DBT, PROJECT_ROOT, dbt_env
 
 pytestmark = [

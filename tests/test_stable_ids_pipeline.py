@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from cdp.generate import generate
-from cdp.ingest import load_landing
+from cdp.ingest.loader import load_landing
 from tests.conftest import DBT, PROJECT_ROOT, dbt_env
 
 

@@ -1,7 +1,7 @@
 """Sample-data generator: a synthetic, deliberately messy population and its channel exports.
 
 ``generate()`` writes one file per entity (two batches for ``crm/contacts``) under the landing
-directory, in the layout and with exactly the columns of :mod:`cdp.contract`, plus a ground
+directory, in the layout and with exactly the columns of :mod:`cdp.ingest.contract`, plus a ground
 truth CSV (``channel,entity,source_record_id,person_id``) that the pipeline never reads and
 that is used to judge the identity matching.
 
@@ -15,7 +15,7 @@ import random
 from datetime import date
 from pathlib import Path
 
-from cdp.contract import ENTITIES_BY_KEY
+from cdp.ingest.contract import ENTITIES_BY_KEY
 
 from .channels import OUTPUTS, Emitter
 from .people import Population

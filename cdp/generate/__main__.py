@@ -11,7 +11,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from cdp.contract import landing_dir
+from cdp.ingest.contract import landing_dir
 
 from . import generate
 from .places import COUNTRIES

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import duckdb
 
-from cdp.febrl import convert as convert_febrl
-from cdp.febrl import febrl_rows
+from cdp.quality.febrl import convert as convert_febrl
+from cdp.quality.febrl import febrl_rows
 
 DATA_DIR = Path(__file__).parent / "data"
 PEER_COLUMNS = ("first_name", "surname", "dob", "street_number", "address_1", "address_2", "city", "postcode",
@@ -98,7 +98,7 @@ def _write_generated(countries: tuple[str, ...] | None, names_only: bool, people
                      ) -> Callable[[Path], None]:
     def write(folder: Path) -> None:
         from cdp.generate import generate
-        from cdp.names_only import strip_contact_points
+        from cdp.quality.names_only import strip_contact_points
 
         landing, truth = folder / "landing", folder / "ground_truth" / "identity.csv"
         generate(landing, truth, people=people, seed=seed, **({"countries": countries} if countries else {}))

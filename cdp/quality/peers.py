@@ -121,7 +121,7 @@ def splink_tutorial(dataset: Dataset, records: Path) -> dict[str, str]:
 
 def exact_contact_rule(records: Path) -> dict[str, str]:
     """Records sharing an e-mail or a phone, transitively, are one customer."""
-    from cdp.evaluate import exact_contact_baseline
+    from cdp.quality.evaluate import exact_contact_baseline
 
     con = duckdb.connect()
     load_peer_records(con, records)

@@ -1,4 +1,4 @@
-"""Activation export as a Dagster asset: the logic is cdp.activation; this only wires it.
+"""Activation export as a Dagster asset: the logic is cdp.audiences.export; this only wires it.
 
 Not part of full_pipeline (an export is a decision, not a side effect of loading files):
 run the job `activation_export_job` with run config naming the segment and destination.
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, asset
 
-from cdp.activation import export_dir, export_segment
+from cdp.audiences.export import export_dir, export_segment
 from orchestration.resources import WarehouseResource
 
 

@@ -2,7 +2,7 @@
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from cdp.publish import mart_names, publish
+from cdp.serve.publish import mart_names, publish
 from orchestration.resources import WarehouseResource
 
 

@@ -8,8 +8,8 @@ from collections import defaultdict
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
-from cdp.contract import ENTITIES
-from cdp.ingest import load_landing
+from cdp.ingest.contract import ENTITIES
+from cdp.ingest.loader import load_landing
 from orchestration.resources import WarehouseResource
 
 RAW_SPECS = [

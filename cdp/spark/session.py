@@ -4,7 +4,7 @@ project needs in it.
 Why in-process and why one place: dbt-spark's `session` method takes whatever
 ``SparkSession.builder.getOrCreate()`` returns, the cdp_* normalisation functions exist only
 in the session that registered them (there is no dbt-spark plugin hook like dbt-duckdb's
-``cdp.dbt_plugin``), and Splink's Spark backend needs its similarity jar on the session's
+``cdp.keys.dbt_plugin``), and Splink's Spark backend needs its similarity jar on the session's
 class path before the JVM starts. So ``get_spark`` builds the session with the jar and the
 settings below, registers the UDFs, and dbt, the raw publisher and the matching step all
 reuse it. ``profiles.yml`` (target ``spark``) repeats the same settings as
@@ -83,7 +83,7 @@ def get_spark():
     from splink.backends.spark import similarity_jar_location
 
     _refuse_compiled_sqlglot()
-    # Python UDF workers must run this interpreter (cdp.normalize needs phonenumbers, anyascii);
+    # Python UDF workers must run this interpreter (cdp.keys.normalize needs phonenumbers, anyascii);
     # on a cluster ship the environment instead (docs/spark.md)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     active = SparkSession.getActiveSession()
@@ -104,10 +104,10 @@ def get_spark():
 
 
 def register_udfs(spark) -> None:
-    """The functions the dbt-duckdb plugin (cdp.dbt_plugin) gives DuckDB, as Spark Python UDFs."""
+    """The functions the dbt-duckdb plugin (cdp.keys.dbt_plugin) gives DuckDB, as Spark Python UDFs."""
     from pyspark.sql.types import StringType
 
-    from cdp.normalize import name_key, name_variant_key, text_key
+    from cdp.keys.normalize import name_key, name_variant_key, text_key
 
     for name, fn in (("cdp_name_key", name_key), ("cdp_text_key", text_key),
                      ("cdp_name_variant", name_variant_key), ("cdp_phone_e164", _phone_e164)):
@@ -115,7 +115,7 @@ def register_udfs(spark) -> None:
 
 
 def _phone_e164(phone: str | None, country: str | None) -> str | None:
-    from cdp.normalize import phone_e164
+    from cdp.keys.normalize import phone_e164
 
     return phone_e164(phone, country)
 

@@ -1,6 +1,6 @@
 """Compare the customer crosswalk with a ground-truth file: pairwise precision, recall, F1.
 
-    python -m cdp.evaluate [--truth data/ground_truth/identity.csv] [--warehouse ...]
+    python -m cdp.quality.evaluate [--truth data/ground_truth/identity.csv] [--warehouse ...]
 
 The truth file has columns channel, entity, source_record_id, person_id. Only records
 present in both the crosswalk and the truth are scored. A pair of records is predicted
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from cdp.contract import warehouse_path
+from cdp.ingest.contract import warehouse_path
 
 DEFAULT_TRUTH = Path("data/ground_truth/identity.csv")
 

@@ -41,12 +41,12 @@ def print_summary(warehouse: Path, truth: Path | None) -> None:
                     "group by 1 order by 2 desc, 1").fetchall():
                 print(f"  {segment:<22} {size:>7,}")
     if truth is not None:
-        from cdp.evaluate import evaluate_warehouse
+        from cdp.quality.evaluate import evaluate_warehouse
 
         print("\nmatch quality against the sample's ground truth:")
         print("  " + evaluate_warehouse(warehouse, truth).describe())
     print(f"\nwarehouse: {warehouse.resolve()}")
-    from cdp.publish import published_path
+    from cdp.serve.publish import published_path
 
     if published_path().exists():
         print(f"published for BI (open read-only): {published_path().resolve()}")

@@ -17,8 +17,8 @@ import re
 
 import duckdb
 
-from cdp.contract import RAW_SCHEMA
-from cdp.normalize import phone_e164
+from cdp.ingest.contract import RAW_SCHEMA
+from cdp.keys.normalize import phone_e164
 
 SUPPRESSION_LIST = f"{RAW_SCHEMA}._suppression_list"
 DEFAULT_SALT = "cdp-local-development-salt"

@@ -1,6 +1,6 @@
 """Benchmark: generate exports at a given scale, run every stage, print time, memory and quality.
 
-    python -m cdp.bench --people 25000 [--seed 42] [--incremental 0.01 | --names-only]
+    python -m cdp.quality.scale --people 25000 [--seed 42] [--incremental 0.01 | --names-only]
                         [--countries GB] [--workdir bench/runs] [--json FILE]
 
 Each stage runs as its own process so its peak memory (RSS) is its own: generate, load,
@@ -30,9 +30,9 @@ from pathlib import Path
 
 import duckdb
 
-from cdp.names_only import strip_contact_points
+from cdp.quality.names_only import strip_contact_points
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MATCHING_MODELS = ("int_scored_pairs", "int_identity_clusters")
 BIN = Path(sys.executable).parent
 
@@ -171,7 +171,7 @@ def _data_lines(path: Path) -> int:
 def _pipeline(stages: list[dict], prefix: str, warehouse: Path, env: dict[str, str]) -> None:
     """load, dbt staging + identity records, matching, marts, checks, publish: appended to ``stages``."""
     dbt, python = str(BIN / "dbt"), sys.executable
-    stages.append(_run(f"{prefix}load", [python, "-m", "cdp.load"], env))
+    stages.append(_run(f"{prefix}load", [python, "-m", "cdp.ingest"], env))
     stages[-1]["rows_out"] = _counts(warehouse, {"raw rows": "select sum(rows_loaded) from raw._load_ledger"})
     # one dbt build, as `make run` (the Dagster job) runs it; its parts are timed
     # from run_results.json (see _dbt_parts)
@@ -190,7 +190,7 @@ def _pipeline(stages: list[dict], prefix: str, warehouse: Path, env: dict[str, s
     # raw suites on the batches no earlier pass covered, as the Dagster asset checks do
     stages.append(_run(f"{prefix}checks (Great Expectations)",
                        [python, "-m", "expectations.run", "--new-batches"], env))
-    stages.append(_run(f"{prefix}publish (published.duckdb for BI)", [python, "-m", "cdp.publish"], env))
+    stages.append(_run(f"{prefix}publish (published.duckdb for BI)", [python, "-m", "cdp.serve.publish"], env))
 
 
 def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float = 0.0,
@@ -227,7 +227,7 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
         if incremental:
             shutil.copytree(run_dir / "late", landing, dirs_exist_ok=True)
             _pipeline(stages, "incremental: ", warehouse, env)
-        stages.append(_run("evaluate", [python, "-m", "cdp.evaluate", "--truth", str(truth)], env))
+        stages.append(_run("evaluate", [python, "-m", "cdp.quality.evaluate", "--truth", str(truth)], env))
         quality = stages[-1]["_output"].strip().splitlines()[-1]
     finally:
         if not keep and reuse is None:
@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
                              "batch after the full run, timing that incremental run too")
     parser.add_argument("--names-only", action="store_true",
                         help="the held-out check: keep only the exports with names, birth dates and addresses, "
-                             "without e-mail and phone columns (cdp.names_only)")
+                             "without e-mail and phone columns (cdp.quality.names_only)")
     parser.add_argument("--countries", default=None, metavar="LIST",
                         help="generate people of these countries instead of the default mix, e.g. GB: a "
                              "population the matching model was not tuned on (cdp.generate.gb)")

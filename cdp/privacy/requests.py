@@ -40,9 +40,9 @@ from pathlib import Path
 
 import duckdb
 
-from cdp import suppression
-from cdp.contract import ENTITIES, ENTITIES_BY_KEY, RAW_SCHEMA
-from cdp.ingest import REJECTED_ROWS, ensure_raw_tables
+from cdp.ingest.contract import ENTITIES, ENTITIES_BY_KEY, RAW_SCHEMA
+from cdp.ingest.ledger import REJECTED_ROWS, ensure_raw_tables
+from cdp.privacy import suppression
 
 log = logging.getLogger(__name__)
 
@@ -267,9 +267,9 @@ def erase(con: duckdb.DuckDBPyConnection, customer_id: str | None = None, email:
 
 def rebuild_and_publish(warehouse: Path, project_dir: Path | None = None) -> None:
     """Rebuild every dbt model from the (now erased) raw tables, then replace the published copy."""
-    from cdp.publish import publish, published_path
+    from cdp.serve.publish import publish, published_path
 
-    project_dir = project_dir or Path(__file__).resolve().parent.parent
+    project_dir = project_dir or Path(__file__).resolve().parents[2]
     env = dict(os.environ, CDP_WAREHOUSE=str(warehouse), DBT_PROFILES_DIR=str(project_dir))
     dbt = str(Path(sys.executable).parent / "dbt")
     for args in (["run", "--full-refresh", "--select", "path:models/staging"], ["build"]):

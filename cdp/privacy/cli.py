@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from cdp.contract import warehouse_path
+from cdp.ingest.contract import warehouse_path
 
 
 def _person_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,7 +27,7 @@ def _person_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def erase_main(argv: list[str] | None = None) -> int:
-    from cdp.privacy import erase, rebuild_and_publish
+    from cdp.privacy.requests import erase, rebuild_and_publish
 
     parser = argparse.ArgumentParser(prog="cdp erase", description="Erase a person (right to erasure).")
     _person_arguments(parser)
@@ -46,7 +46,7 @@ def erase_main(argv: list[str] | None = None) -> int:
 
 
 def access_main(argv: list[str] | None = None) -> int:
-    from cdp.privacy import subject_access
+    from cdp.privacy.requests import subject_access
 
     parser = argparse.ArgumentParser(prog="cdp subject-access",
                                      description="Write everything held about a person as one JSON document.")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from cdp.contract import warehouse_path
+from cdp.ingest.contract import warehouse_path
 
 DEFAULT_EXPORT_DIR = Path("data/exports")
 

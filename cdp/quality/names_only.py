@@ -2,7 +2,7 @@
 
 The identity issue's held-out check: exports with other name distributions and no e-mail or
 phone at all. Matching must not lean on contact points it will not always have; at a
-million records this is where namesakes cost precision. Used by ``cdp.bench --names-only``.
+million records this is where namesakes cost precision. Used by ``cdp.quality.scale --names-only``.
 
 The exports that carry a name with a birth date or an address are kept without their
 e-mail and phone columns; the others (calls, chats and receipts, known by a phone or a

@@ -1,6 +1,6 @@
 """Load new landing files into the warehouse's raw schema (no dbt).
 
-    python -m cdp.load   (paths from CDP_LANDING_DIR / CDP_WAREHOUSE)
+    python -m cdp.ingest   (paths from CDP_LANDING_DIR / CDP_WAREHOUSE)
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections import Counter
 
 import duckdb
 
-from cdp.contract import landing_dir, warehouse_path
-from cdp.ingest import load_landing
+from cdp.ingest.contract import landing_dir, warehouse_path
+from cdp.ingest.loader import load_landing
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,6 @@
 """Normalisation of identifying values with well-kept libraries.
 
-These functions are registered as DuckDB functions for dbt (see ``cdp.dbt_plugin``) so
+These functions are registered as DuckDB functions for dbt (see ``cdp.keys.dbt_plugin``) so
 the intermediate models can put normalised columns beside the original ones. They are
 pure and cached: exports repeat the same names and phone numbers many times.
 """

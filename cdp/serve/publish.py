@@ -25,10 +25,10 @@ from pathlib import Path
 
 import duckdb
 
-from cdp.contract import warehouse_path
+from cdp.ingest.contract import warehouse_path
 
 log = logging.getLogger(__name__)
-MARTS_DIR = Path(__file__).resolve().parent.parent / "models" / "marts"
+MARTS_DIR = Path(__file__).resolve().parents[2] / "models" / "marts"
 
 
 class PublishRefused(Exception):

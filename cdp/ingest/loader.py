@@ -14,10 +14,9 @@ Nothing is silently dropped:
   with file, row, column and the row's content, while the file's good rows load;
 * rows of people on the suppression list (erased on request) are dropped and counted.
 
-CSV and JSONL are parsed here rather than by DuckDB's reader so that every broken row can
-be set aside with its own row number (Arrow's readers take well-formed files, see
-cdp.fast_read); a Windows-1251 file is transcoded (noted in the ledger), a UTF-8 byte-order
-mark is ignored and a `;` or tab delimiter is detected.
+CSV and JSONL are read by this package rather than by DuckDB's reader so that every broken
+row can be set aside with its own row number: Arrow streams well-formed files
+(cdp.ingest.fast_read), the Python readers take the rest (cdp.ingest.readers).
 
 Raw tables hold text exactly as it arrived (all VARCHAR); staging models cast.
 """
@@ -25,15 +24,10 @@ Raw tables hold text exactly as it arrived (all VARCHAR); staging models cast.
 from __future__ import annotations
 
 import csv
-import gzip
 import hashlib
 import io
-import json
 import logging
 import os
-import re
-import shutil
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,22 +35,13 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from cdp import fast_read, suppression
-from cdp.contract import ENTITIES, ENTITIES_BY_KEY, FILE_SUFFIXES, RAW_SCHEMA, Entity
+from cdp.ingest import fast_read, gate, readers
+from cdp.ingest.contract import ENTITIES_BY_KEY, FILE_SUFFIXES, RAW_SCHEMA, Entity
+from cdp.ingest.ledger import LEDGER, REJECTED_ROWS, ensure_raw_tables, record_file
+from cdp.ingest.quarantine import BatchRejected, copy_to_quarantine, reason_for
+from cdp.privacy import suppression
 
 log = logging.getLogger(__name__)
-
-LEDGER = f"{RAW_SCHEMA}._load_ledger"
-REJECTED_ROWS = f"{RAW_SCHEMA}._rejected_rows"
-METADATA_COLUMNS = ("_batch_id", "_source_file", "_row_number", "_loaded_at")
-# A free-text field (a feedback form, a note) may be large; Python's csv default is 128 KiB.
-MAX_FIELD_BYTES = 64 * 1024 * 1024
-csv.field_size_limit(MAX_FIELD_BYTES)
-_WORD = re.compile(r"[^\W\d_]+")
-
-
-class BatchRejected(Exception):
-    """A whole file cannot be loaded; the message names file, row and column where known."""
 
 
 @dataclass(frozen=True)
@@ -74,67 +59,6 @@ class LoadResult:
     rows_rejected: int = 0
     reason: str | None = None  # why quarantined / duplicate, or a note on a loaded file (e.g. transcoded)
     rows_suppressed: int = 0
-
-
-@dataclass
-class ParsedFile:
-    """A text file read into columns, plus the rows that could not be read."""
-
-    header: list[str]
-    columns: list[list[str | None]]
-    row_numbers: list[int]
-    bad_rows: list[tuple[int, str, str, str]]  # (row number, column, reason, record as JSON)
-    note: str | None = None
-
-
-def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema, the ledger and one table per contract entity (if missing).
-
-    Tables exist even before a channel sends its first file, so dbt sources always resolve.
-    """
-    con.execute(f"create schema if not exists {RAW_SCHEMA}")
-    con.execute(
-        f"""
-        create table if not exists {LEDGER} (
-            file_hash varchar not null,
-            source_file varchar not null,
-            channel varchar not null,
-            entity varchar not null,
-            file_bytes bigint,
-            status varchar not null,
-            rows_loaded bigint,
-            rows_rejected bigint,
-            reason varchar,
-            quarantine_path varchar,
-            loaded_at timestamp not null default current_timestamp,
-            primary key (file_hash, source_file)
-        )
-        """
-    )
-    con.execute(f"alter table {LEDGER} add column if not exists rows_suppressed bigint default 0")
-    suppression.ensure_table(con)
-    con.execute(
-        f"""
-        create table if not exists {REJECTED_ROWS} (
-            batch_id varchar not null,
-            source_file varchar not null,
-            channel varchar not null,
-            entity varchar not null,
-            row_number bigint not null,
-            column_name varchar not null,
-            reason varchar not null,
-            record_json varchar,
-            rejected_at timestamp not null default current_timestamp
-        )
-        """
-    )
-    for entity in ENTITIES:
-        cols = ", ".join(f'"{c}" varchar' for c in entity.columns)
-        con.execute(
-            f"create table if not exists {RAW_SCHEMA}.{entity.raw_table} ({cols}, "
-            "_batch_id varchar not null, _source_file varchar not null, "
-            "_row_number bigint not null, _loaded_at timestamp not null)"
-        )
 
 
 def discover(landing: Path) -> tuple[list[LandingFile], list[Path]]:
@@ -242,7 +166,7 @@ def load_file(con: duckdb.DuckDBPyConnection, landing_file: LandingFile, landing
         return LoadResult(entity.key, rel, "skipped")
     if seen:
         reason = f"same content as {seen[0][0]} (already {seen[0][1]})"
-        _record(con, file_hash, rel, entity, path, "duplicate", 0, 0, reason, None)
+        record_file(con, file_hash, rel, entity, path, "duplicate", 0, 0, reason, None)
         log.info("%s: duplicate batch, nothing loaded (%s)", rel, reason)
         return LoadResult(entity.key, rel, "duplicate", reason=reason)
 
@@ -251,15 +175,15 @@ def load_file(con: duckdb.DuckDBPyConnection, landing_file: LandingFile, landing
         con.execute("begin transaction")
         try:
             loaded, rejected, suppressed = _load_batch(con, entity, rel, file_hash, staged)
-            _record(con, file_hash, rel, entity, path, "loaded", loaded, rejected, staged.note, None, suppressed)
+            record_file(con, file_hash, rel, entity, path, "loaded", loaded, rejected, staged.note, None, suppressed)
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
             raise
     except (BatchRejected, duckdb.Error, UnicodeDecodeError, ValueError, OSError, csv.Error) as exc:
-        reason = _reason(exc, rel)
-        target = _quarantine(path, rel, file_hash, reason, quarantine)
-        _record(con, file_hash, rel, entity, path, "quarantined", 0, 0, reason, str(target))
+        reason = reason_for(exc, rel)
+        target = copy_to_quarantine(path, rel, file_hash, reason, quarantine)
+        record_file(con, file_hash, rel, entity, path, "quarantined", 0, 0, reason, str(target))
         log.warning("%s quarantined: %s", rel, reason)
         return LoadResult(entity.key, rel, "quarantined", reason=reason)
     finally:
@@ -281,7 +205,7 @@ class StagedBatch:
 
 def _stage(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, rel: str) -> StagedBatch:
     """Read the file into temp table ``_batch``: Parquet by DuckDB, a well-formed CSV or
-    JSONL streamed by Arrow (cdp.fast_read), anything else by the Python readers."""
+    JSONL streamed by Arrow (cdp.ingest.fast_read), anything else by the Python readers."""
     name = path.name.lower()
     if name.endswith(".parquet"):  # rowids of a fresh table follow the file's row order
         con.execute(f"create or replace temp table _scan as {_parquet_sql(path)}")
@@ -298,7 +222,7 @@ def _stage(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, rel: str)
     streamed = _stage_streamed(con, entity, path, name)
     if streamed is not None:
         return streamed
-    parsed = _parse(path, rel, name)
+    parsed = readers.parse(path, rel, name)
     columns = _canonical(parsed.header, rel)
     arrays = [pa.array(values, pa.string()) for values in parsed.columns]
     table = pa.Table.from_arrays([*arrays, pa.array(parsed.row_numbers, pa.int64())],
@@ -343,7 +267,7 @@ def _stage_streamed(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, 
         header, batches = opened
     else:
         head = scan.head.decode("utf-8-sig", "replace")
-        delimiter = _delimiter(head.split("\n", 1)[0])
+        delimiter = readers.detect_delimiter(head.split("\n", 1)[0])
         header = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), None)
         if (not header or any(not h.strip() for h in header) or len({h.strip().lower() for h in header}) != len(header)
                 or scan.quotes % 2):  # the Python reader names the problem
@@ -414,7 +338,7 @@ def _load_batch(con: duckdb.DuckDBPyConnection, entity: Entity, rel: str, file_h
     first_empty = "case " + " ".join(
         f"when nullif(trim(\"{c}\"), '') is null then '{c}'" for c in entity.required) + " end"
     select_cols = ", ".join(_ident(c) for c in sorted(present))
-    _gate(con, entity, rel, f"(select * from _batch where {first_empty} is null)", present, file_hash)
+    gate.gate(con, entity, rel, f"(select * from _batch where {first_empty} is null)", present, file_hash)
     rejected = con.execute(
         f"""insert into {REJECTED_ROWS} (batch_id, source_file, channel, entity, row_number,
                 column_name, reason, record_json)
@@ -431,46 +355,6 @@ def _load_batch(con: duckdb.DuckDBPyConnection, entity: Entity, rel: str, file_h
         [file_hash, rel],
     ).fetchall()[0][0]
     return loaded, rejected + len(bad_rows), suppressed
-
-
-# Batches smaller than this are not gated: two bad e-mails in a five-row file are not a
-# broken export.
-GATE_MIN_ROWS = 20
-# The gate's checks are rates; on a bigger batch they are measured on a uniform sample this
-# size (a 95% rate is then known to within about ±0.2%), since Great Expectations' pandas
-# engine needs about 3 s per million rows and check.
-GATE_SAMPLE_ROWS = 50_000
-_GATE_LOCK = threading.Lock()
-
-
-def _gate(con: duckdb.DuckDBPyConnection, entity: Entity, rel: str, rows: str, present: set[str],
-          batch: str) -> None:
-    """The entity's Great Expectations value checks on the batch's loadable rows; failing quarantines the file.
-
-    The checks are rates (e.g. 95% of dates parseable): a few garbage values load and show up
-    as nulls in staging, a batch exported in the wrong date format does not load at all.
-    Batches under GATE_MIN_ROWS rows load without the gate (the warehouse suites still
-    report their rates); batches over GATE_SAMPLE_ROWS are checked on a random sample.
-    A batch that passes is recorded as such, so the raw suites' asset checks do not
-    measure the same rates again.
-    """
-    from expectations.passes import record_gate_pass
-    from expectations.run import validate_batch
-    from expectations.suites import raw_suite_of
-
-    count = con.execute(f"select count(*) from {rows}").fetchall()[0][0]
-    if count < GATE_MIN_ROWS:
-        return  # a rate over a handful of rows says nothing about the export
-    sampled = count > GATE_SAMPLE_ROWS
-    if sampled:
-        rows = f"(select * from {rows} using sample reservoir({GATE_SAMPLE_ROWS} rows) repeatable (42))"
-    with _GATE_LOCK:  # Great Expectations keeps process-wide state; one validation at a time
-        outcome = validate_batch(con, entity.key, rows, present)
-    if outcome is not None and not outcome.success:
-        on = f" (rates on a random sample of {GATE_SAMPLE_ROWS:,} of {count:,} rows)" if sampled else ""
-        raise BatchRejected(f"{rel}: failed the Great Expectations gate {outcome.suite}{on}: "
-                            + "; ".join(outcome.failed))
-    record_gate_pass(con, raw_suite_of(entity.key), batch)
 
 
 def _ident(name: str) -> str:
@@ -493,154 +377,3 @@ def _drop_suppressed(con: duckdb.DuckDBPyConnection, present: set[str]) -> int:
 def _parquet_sql(path: Path) -> str:
     quoted = str(path).replace("'", "''")
     return f"select columns(*)::varchar from read_parquet('{quoted}')"
-
-
-def _parse(path: Path, rel: str, name: str) -> ParsedFile:
-    """Read a CSV or JSONL file into text columns with the Python readers, which set each
-    broken row aside with its row number (whole file in memory: the files that come here
-    are the ones cdp.fast_read declined)."""
-    opener = gzip.open if name.endswith(".gz") else open
-    with opener(path, "rb") as fh:
-        data = fh.read()
-    if not data.strip():
-        raise BatchRejected(f"{rel}: empty file (no header row)" if ".csv" in name else f"{rel}: empty file")
-    text, note = _decode(data, rel)
-    del data
-    if name.endswith(".jsonl"):
-        return _parse_jsonl(text, note)
-    delimiter = _delimiter(text.split("\n", 1)[0])
-    if delimiter != ",":
-        note = "; ".join(filter(None, [note, f"delimiter {delimiter!r} detected"]))
-    return _parse_csv(text, rel, note, delimiter)
-
-
-def _decode(data: bytes, rel: str) -> tuple[str, str | None]:
-    """UTF-8 (a byte-order mark is dropped); Windows-1251 is recognised and transcoded with a note."""
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        row = data.count(b"\n", 0, exc.start) + 1
-        where = f"line {row} (byte {exc.start})"
-    try:
-        text = data.decode("cp1251")
-    except UnicodeDecodeError:
-        text = ""
-    if _looks_russian(text):
-        return text, f"not UTF-8 from {where}: read as Windows-1251 (Cyrillic) and transcoded"
-    raise BatchRejected(f"{rel}: {where} is not UTF-8 and the file does not look like Windows-1251; "
-                        "re-export it as UTF-8")
-
-
-def _looks_russian(text: str) -> bool:
-    """Windows-1251 decodes almost any byte, so look at the words: Russian words are Cyrillic
-    throughout, while a Latin-1 file read as 1251 gives Latin words with stray Cyrillic letters."""
-    words = [w for w in _WORD.findall(text) if any("\u0400" <= ch <= "\u04ff" for ch in w)]
-    mixed = sum(any("a" <= ch.lower() <= "z" for ch in w) for w in words)
-    return bool(words) and mixed <= 0.05 * len(words)
-
-
-def _delimiter(header_line: str) -> str:
-    """The most frequent of `,` `;` tab in the header row (outside quotes); `,` on a tie."""
-    unquoted = header_line.split('"')[::2]
-    counts = {d: sum(part.count(d) for part in unquoted) for d in (",", ";", "\t")}
-    return max(counts, key=lambda d: (counts[d], d == ","))
-
-
-def _parse_csv(text: str, rel: str, note: str | None, delimiter: str) -> ParsedFile:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
-                        strict=True)
-    header = next(reader)
-    if not header or any(not h.strip() for h in header):
-        raise BatchRejected(f"{rel}: header row has an empty column name")
-    width = len(header)
-    columns: list[list[str | None]] = [[] for _ in header]
-    row_numbers: list[int] = []
-    bad_rows: list[tuple[int, str, str, str]] = []
-    row, last_line = 0, reader.line_num
-    lines: list[str] = []
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            row += 1
-            start, end = last_line + 1, reader.line_num
-            if str(exc).startswith("unexpected end") and end > start:
-                raise BatchRejected(f"{rel}: row {row} (line {start}): a quote opened there is never closed, "
-                                    "so the rows after it cannot be told apart") from exc
-            lines = lines or text.split("\n")
-            bad_rows.append((row, "*", f"line {start}: unreadable CSV row ({exc})",
-                             json.dumps({"_line": lines[start - 1]}, ensure_ascii=False)))
-            last_line = end
-            continue
-        line_before, last_line = last_line, reader.line_num
-        if not fields:
-            continue
-        row += 1
-        if len(fields) != width:
-            bad_rows.append((row, "*", f"line {line_before + 1}: {len(fields)} fields, the header has {width}",
-                             json.dumps({"_fields": fields}, ensure_ascii=False)))
-            continue
-        for values, value in zip(columns, fields, strict=True):
-            values.append(value if value != "" else None)
-        row_numbers.append(row)
-    return ParsedFile(header, columns, row_numbers, bad_rows, note)
-
-
-def _parse_jsonl(text: str, note: str | None) -> ParsedFile:
-    """One JSON object per line; a line that is not one is set aside with its line number."""
-    records: list[tuple[int, dict]] = []
-    bad_rows: list[tuple[int, str, str, str]] = []
-    keys: dict[str, None] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            record, problem = None, f"not JSON ({exc.msg} at column {exc.colno})"
-        else:
-            problem = f"a JSON {type(record).__name__}, not an object"
-        if not isinstance(record, dict):
-            bad_rows.append((number, "*", f"line {number}: {problem}", json.dumps({"_line": line}, ensure_ascii=False)))
-            continue
-        records.append((number, record))
-        keys.update(dict.fromkeys(record))
-    header = list(keys)
-    columns = [[_json_text(record.get(key)) for _, record in records] for key in header]
-    return ParsedFile(header, columns, [n for n, _ in records], bad_rows, note)
-
-
-def _json_text(value) -> str | None:
-    """A JSON value as raw text: strings as they are, numbers/booleans/objects as JSON."""
-    if value is None or isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _reason(exc: Exception, rel: str) -> str:
-    # Keep DuckDB's location (line, column, byte) but not the offending line's content,
-    # which may be personal data and ends up in logs.
-    text = [line for line in str(exc).split("LINE 1:")[0].strip().splitlines()
-            if line.strip() and not line.startswith("Original Line")]
-    first = " ".join(line.strip() for line in text[:4]).split(" Possible fixes")[0]
-    return first if first.startswith(rel) else f"{rel}: {type(exc).__name__}: {first}"
-
-
-def _quarantine(path: Path, rel: str, file_hash: str, reason: str, quarantine: Path) -> Path:
-    target = quarantine / Path(rel).parent / f"{file_hash[:12]}__{path.name}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(path, target)
-    target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
-    return target
-
-
-def _record(con, file_hash, rel, entity, path, status, loaded, rejected, reason, qpath, suppressed=0) -> None:
-    con.execute(
-        f"""insert into {LEDGER} (file_hash, source_file, channel, entity, file_bytes, status,
-                rows_loaded, rows_rejected, reason, quarantine_path, rows_suppressed)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [file_hash, rel, entity.channel, entity.name, path.stat().st_size, status, loaded, rejected,
-         reason, qpath, suppressed],
-    )

@@ -9,7 +9,7 @@ Why dbt runs twice: dbt-spark cannot run the matching Python models, so on Spark
 disabled and the matching step runs between everything upstream of the matching tables
 (`--exclude source:matching+`) and everything downstream (`--select source:matching+`).
 Everything here runs in this process: dbt-spark's `session` method picks up the session
-cdp.spark_session created with the UDFs, and a local Derby metastore admits one process.
+cdp.spark.session created with the UDFs, and a local Derby metastore admits one process.
 The Dagster job `spark_pipeline_job` calls ``run_spark_pipeline``.
 """
 
@@ -25,9 +25,9 @@ from pathlib import Path
 
 import yaml
 
-from cdp.contract import landing_dir, warehouse_path
+from cdp.ingest.contract import landing_dir, warehouse_path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MATCHING_SOURCE = "source:matching+"
 # what the matching step reads (the seed match_overrides comes with `dbt seed`); on Spark dbt
 # sees no edge from these to the matching tables, so a selection must name them
@@ -60,7 +60,7 @@ def run_dbt(args: list[str]) -> bool:
     """
     from dbt.cli.main import dbtRunner
 
-    from cdp.spark_session import get_spark
+    from cdp.spark.session import get_spark
 
     get_spark()
     target_path = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_ROOT / "target")) / "spark"
@@ -86,8 +86,8 @@ def run_spark_pipeline(select: list[str] | None = None, command: str = "build", 
     """Load new landing files (DuckDB, the one loader), publish raw to Spark, then dbt on the
     spark target with the matching step in the middle. ``select``: dbt selectors (their
     ancestors must be included, e.g. `+dim_customers`); ``command``: `build` or `run`."""
-    from cdp.spark_raw import publish_raw, raw_dir
-    from cdp.spark_session import get_spark, spark_schema
+    from cdp.spark.raw import publish_raw, raw_dir
+    from cdp.spark.session import get_spark, spark_schema
     from matching.spark_step import run_matching
 
     run = SparkRun()
@@ -125,7 +125,7 @@ def run_spark_pipeline(select: list[str] | None = None, command: str = "build", 
 def _load_landing() -> None:
     import duckdb
 
-    from cdp.ingest import load_landing
+    from cdp.ingest.loader import load_landing
 
     landing, warehouse = landing_dir(), warehouse_path()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -150,7 +150,7 @@ def match_main(argv: list[str] | None = None) -> int:
         dbt_args += ["--profiles-dir", os.environ.get("DBT_PROFILES_DIR", str(PROJECT_ROOT))]
         dbt_args += ["--full-refresh"] if args.full_refresh else []
         return 0 if dbtRunner().invoke(dbt_args).success else 1
-    from cdp.spark_session import get_spark, spark_schema
+    from cdp.spark.session import get_spark, spark_schema
     from matching.spark_step import run_matching
 
     summary = run_matching(get_spark(), spark_schema(), threshold, full_refresh=args.full_refresh)
@@ -176,8 +176,8 @@ def spark_main(argv: list[str] | None = None) -> int:
     sub.add_parser("dbt", help="run dbt on the spark target: cdp spark dbt build --select staging")
     args = parser.parse_args(argv)
     if args.command == "publish-raw":
-        from cdp.spark_raw import publish_raw, raw_dir
-        from cdp.spark_session import get_spark, spark_schema
+        from cdp.spark.raw import publish_raw, raw_dir
+        from cdp.spark.session import get_spark, spark_schema
 
         for table, rows in publish_raw(get_spark(), warehouse_path(), spark_schema(), raw_dir()).items():
             print(f"  {table:<45} {rows:>9,} rows")

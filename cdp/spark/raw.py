@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from cdp.contract import RAW_SCHEMA
+from cdp.ingest.contract import RAW_SCHEMA
 
 DEFAULT_RAW_DIR = "data/spark/raw"
 

@@ -1,6 +1,6 @@
-"""Match quality side by side, in one run: ``make quality`` / ``python -m cdp.quality.benchmark``.
+"""Match quality side by side, in one run: ``make quality`` / ``python -m cdp.quality.side_by_side``.
 
-    python -m cdp.quality.benchmark [--only febrl3,fake_1000] [--people 3000] [--seed 42]
+    python -m cdp.quality.side_by_side [--only febrl3,fake_1000] [--people 3000] [--seed 42]
         [--workdir runs/quality] [--peers-python .venv-peers/bin/python]
         [--json reports/quality/quality.json] [--chart reports/quality/quality.html]
 
@@ -36,8 +36,8 @@ from pathlib import Path
 
 import duckdb
 
-from cdp.evaluate import evaluate_warehouse, score
 from cdp.quality.datasets import Dataset, datasets, peer_records_from_warehouse, quoted
+from cdp.quality.evaluate import evaluate_warehouse, score
 from cdp.quality.peers import exact_contact_rule, splink_tutorial
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ import pyarrow as pa
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 
-from cdp.normalize import name_key, name_variant_key, phone_e164_many, text_key
+from cdp.keys.normalize import name_key, name_variant_key, phone_e164_many, text_key
 
 # Phone parsing (phonenumbers, 50-70 µs a number) is the one normalisation that costs: at ten
 # million records it parsed 6 million texts in 426 s, on one core, since a Python function

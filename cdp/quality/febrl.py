@@ -12,8 +12,8 @@ are CSVs with the header
 and ids like ``rec-1496-org`` / ``rec-1496-dup-0``: the number is the person. This turns
 such files into the export contract and a ground-truth file:
 
-    python -m cdp.febrl dataset3.csv --out runs/febrl3            # one file: crm/contacts (dedupe)
-    python -m cdp.febrl dataset4a.csv dataset4b.csv --out runs/febrl4  # two: crm/contacts, loyalty/members
+    python -m cdp.quality.febrl dataset3.csv --out runs/febrl3            # one file: crm/contacts (dedupe)
+    python -m cdp.quality.febrl dataset4a.csv dataset4b.csv --out runs/febrl4  # two: crm/contacts, loyalty/members
 
 then ``CDP_LANDING_DIR=runs/febrl3/landing CDP_WAREHOUSE=runs/febrl3/warehouse.duckdb cdp run``
 and ``cdp evaluate --truth runs/febrl3/truth.csv``. The social-security number is left
