@@ -63,24 +63,16 @@ def link_records(records: pa.Table, threshold: float = DEFAULT_THRESHOLD,
 def link_records_at(records: pa.Table, thresholds: list[float], model_path: Path = MODEL_PATH,
                     overrides: pa.Table | None = None) -> dict[float, pa.Table]:
     """Score the candidate pairs once and cluster at each threshold (for threshold studies)."""
-    for threshold in thresholds:
-        if not 0 < threshold < 1:
-            raise ValueError(f"match threshold must be between 0 and 1, got {threshold}")
+    _check_thresholds(thresholds)
     con = workspace()
     try:
         n_records = load_records(con, records)
         if n_records == 0:
             return {threshold: _empty_result() for threshold in thresholds}
         _score_pairs(con, model_path, n_records, floor=min(CANDIDATE_FLOOR, *thresholds))
-        cannot_link = apply_overrides(con, overrides, "scored_pairs")
         n_pairs = con.execute("select count(*) from scored_pairs").fetchall()[0][0]
         log.info("matched %d records: %d candidate pairs at or above %.2f", n_records, n_pairs, CANDIDATE_FLOOR)
-        results = {}
-        for threshold in thresholds:
-            membership = cluster_records(con, "identity_records", "scored_pairs", threshold,
-                                         cannot_link=cannot_link)
-            results[threshold] = con.sql(_result_sql(membership, "scored_pairs", threshold)).to_arrow_table()
-        return results
+        return _clusters_at(con, thresholds, overrides)
     finally:
         con.close()
 
@@ -147,8 +139,7 @@ def cluster_scored_pairs(records: pa.Table, pairs: pa.Table, threshold: float = 
     ``pairs_are_checked`` says they already are (int_scored_pairs: scored so, and its dbt
     tests check it). At ten million records (31 million pairs) that check's hash tables took
     matching's DuckDB past its memory limit."""
-    if not 0 < threshold < 1:
-        raise ValueError(f"match threshold must be between 0 and 1, got {threshold}")
+    _check_thresholds([threshold])
     con = workspace()
     try:
         if load_records(con, records, blocking_keys=False) == 0:
@@ -175,11 +166,28 @@ def cluster_scored_pairs(records: pa.Table, pairs: pa.Table, threshold: float = 
                 group by 1, 2
             """)
         con.unregister("pairs_input")
-        cannot_link = apply_overrides(con, overrides, "scored_pairs")
-        membership = cluster_records(con, "identity_records", "scored_pairs", threshold, cannot_link=cannot_link)
-        return con.sql(_result_sql(membership, "scored_pairs", threshold)).to_arrow_table()
+        return _clusters_at(con, [threshold], overrides)[threshold]
     finally:
         con.close()
+
+
+def _check_thresholds(thresholds: list[float]) -> None:
+    for threshold in thresholds:
+        if not 0 < threshold < 1:
+            raise ValueError(f"match threshold must be between 0 and 1, got {threshold}")
+
+
+def _clusters_at(con: duckdb.DuckDBPyConnection, thresholds: list[float],
+                 overrides: pa.Table | None) -> dict[float, pa.Table]:
+    """The human decisions applied to table scored_pairs, then the records of identity_records
+    clustered at each threshold: the one way both entry points (link_records_at, which scores
+    the pairs, and cluster_scored_pairs, which is given them) turn pairs into customers."""
+    cannot_link = apply_overrides(con, overrides, "scored_pairs")
+    results = {}
+    for threshold in thresholds:
+        membership = cluster_records(con, "identity_records", "scored_pairs", threshold, cannot_link=cannot_link)
+        results[threshold] = con.sql(_result_sql(membership, "scored_pairs", threshold)).to_arrow_table()
+    return results
 
 
 def _result_sql(membership: str, predictions: str, threshold: float) -> str:

@@ -48,25 +48,11 @@ sms_messages as (
 ),
 
 email_touchpoints as (
-    select 'email:' || message_id, customer_id, 'email', 'email_sent', sent_at,
-        null::decimal(18, 2), null, null::integer, campaign_name
-    from email_messages
-    union all
-    select 'email_event:' || events.event_id, email_messages.customer_id, 'email', 'email_' || events.event_type,
-        events.occurred_at, null, null, null, email_messages.campaign_name
-    from {{ ref('stg_email__events') }} as events
-    left join email_messages on events.message_id = email_messages.message_id
+    {{ campaign_message_touchpoints('email', 'email_messages', ref('stg_email__events')) }}
 ),
 
 sms_touchpoints as (
-    select 'sms:' || message_id, customer_id, 'sms', 'sms_sent', sent_at,
-        null::decimal(18, 2), null, null::integer, campaign_name
-    from sms_messages
-    union all
-    select 'sms_event:' || events.event_id, sms_messages.customer_id, 'sms', 'sms_' || events.event_type,
-        events.occurred_at, null, null, null, sms_messages.campaign_name
-    from {{ ref('stg_sms__events') }} as events
-    left join sms_messages on events.message_id = sms_messages.message_id
+    {{ campaign_message_touchpoints('sms', 'sms_messages', ref('stg_sms__events')) }}
 ),
 
 calls as (
