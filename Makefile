@@ -26,9 +26,11 @@ setup: $(VENV)/.installed
 run: setup
 	$(BIN)/cdp run
 
+# the tests spread over the cores by file (pytest-xdist): most of them wait on dbt, Dagster
+# or Spark subprocesses that keep one core busy, so one at a time left the other idle
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check .

@@ -10,7 +10,23 @@ from pathlib import Path
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# pytest-xdist's workers run as `python -c`, so __main__ has neither a spec nor a file; the
+# pyspark.sql.connect package (which Great Expectations imports) then takes the process for
+# a doctest run and exits it. A file of our own tells it otherwise; processes started with
+# spawn (the dbt plugin's phone parsing) run that file, which does nothing.
+_main = sys.modules["__main__"]
+if getattr(_main, "__spec__", None) is None and not hasattr(_main, "__file__"):
+    _main.__file__ = str(Path(__file__).with_name("worker_main.py"))
 DBT = str(Path(sys.executable).parent / "dbt")  # the dbt of this environment, activated or not
+
+
+def pytest_configure(config):
+    """Before any test (and, under pytest-xdist, before the workers start): the dbt manifest
+    Dagster reads, parsed once if the dbt files changed since it was built, so no two
+    workers parse the project into target/ at the same time."""
+    if not hasattr(config, "workerinput"):
+        import orchestration.project  # noqa: F401 - parses on import when stale
 
 
 @pytest.fixture
