@@ -51,13 +51,15 @@ train: setup
 	$(BIN)/cdp train
 
 # Speed, memory and quality at scale: make bench PEOPLE=250000 (about 4 identity records a person);
-# INCREMENTAL=0.01 then adds 1% of the identity records as a second batch and times that run too;
+# INCREMENTAL=0.01 then adds 1% of the identity records as a second batch and times that run too
+# (INCREMENTAL_RUNS=5: five such batches, one run each, as five days);
 # COUNTRIES=GB generates British people instead (a population the model was not tuned on)
 PEOPLE ?= 25000
 INCREMENTAL ?= 0
+INCREMENTAL_RUNS ?= 1
 COUNTRIES ?=
 bench: setup
-	$(BIN)/python -m cdp.quality.scale --people $(PEOPLE) --incremental $(INCREMENTAL) $(if $(COUNTRIES),--countries $(COUNTRIES))
+	$(BIN)/python -m cdp.quality.scale --people $(PEOPLE) --incremental $(INCREMENTAL) --incremental-runs $(INCREMENTAL_RUNS) $(if $(COUNTRIES),--countries $(COUNTRIES))
 
 # Match quality side by side with plain Splink, recordlinkage and the exact e-mail/phone rule,
 # on FEBRL 1-4, Splink's fake_1000 and the generated samples (cdp/quality/side_by_side.py);

@@ -1,6 +1,6 @@
 """Benchmark: generate exports at a given scale, run every stage, print time, memory and quality.
 
-    python -m cdp.quality.scale --people 25000 [--seed 42] [--incremental 0.01 | --names-only]
+    python -m cdp.quality.scale --people 25000 [--seed 42] [--incremental 0.01 [--incremental-runs 5] | --names-only]
                         [--countries GB] [--workdir bench/runs] [--json FILE]
 
 Each stage runs as its own process so its peak memory (RSS) is its own: generate, load,
@@ -9,9 +9,11 @@ publish, evaluation. The dbt build is split into its parts by the times in dbt's
 run_results.json: start-up, staging + identity records, matching (the Splink models),
 marts; each part's peak memory comes from sampling the process. With --incremental, a share of the identity records
 is held back, arrives as a second batch after the full run, and the same stages are timed
-again (the incremental run). The figures are printed and written as JSON so
-runs can be compared. The data (about 4 identity records and 20 rows per person) goes
-to a fresh folder under --workdir, which is removed afterwards unless --keep is given.
+again (the incremental run); --incremental-runs N holds back N such shares and loads them
+as N daily batches one after another, to show whether the cost of a day stays flat. The
+figures are printed and written as JSON so runs can be compared. The data (about 4
+identity records and 20 rows per person) goes to a fresh folder under --workdir, which is
+removed afterwards unless --keep is given.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -116,28 +119,37 @@ def _counts(warehouse: Path, queries: dict[str, str]) -> dict[str, int]:
 LATE_EXPORTS = (("crm", "contacts"), ("callcentre", "calls"), ("messenger", "conversations"))
 
 
-def hold_back(landing: Path, late: Path, truth: Path, share: float) -> int:
-    """Move about ``share`` of all identity records (rows of LATE_EXPORTS) into files under
-    ``late`` with the same layout, to arrive as a second batch. Returns the rows held back."""
+def hold_back(landing: Path, late: Path, truth: Path, share: float, batches: int = 1) -> list[int]:
+    """Move about ``share`` of all identity records (rows of LATE_EXPORTS), ``batches`` times
+    over, into files under ``late`` with the same layout, to arrive as later batches: batch k
+    (from 1) under ``late/batch_k`` when there are several, else under ``late`` itself.
+    Returns the rows held back for each batch."""
     records = sum(1 for _ in truth.open(encoding="utf-8")) - 1
     files = [f for channel, entity in LATE_EXPORTS for f in sorted((landing / channel / entity).iterdir())
              if f.suffix in (".csv", ".jsonl")]
     rows = sum(_data_lines(f) for f in files)
-    every = max(1, round(rows / max(1, share * records)))
-    held = 0
+    every = max(1, round(rows / max(1, share * batches * records)))
+    held = [0] * batches
+    moved_so_far = 0
     for path in files:
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         header = lines[:1] if path.suffix == ".csv" else []
         body = lines[len(header):]
-        keep, move = [], []
+        keep, moves = [], [[] for _ in range(batches)]
         for number, line in enumerate(body):
-            (move if number % every == every - 1 else keep).append(line)
-        target = late / path.relative_to(landing)
-        target = target.with_name(f"late_{target.name}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("".join(header + move), encoding="utf-8")
+            if number % every == every - 1:
+                moves[moved_so_far % batches].append(line)
+                moved_so_far += 1
+            else:
+                keep.append(line)
+        for batch, move in enumerate(moves):
+            folder = late / f"batch_{batch + 1}" if batches > 1 else late
+            target = folder / path.relative_to(landing)
+            target = target.with_name(f"late_{target.name}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("".join(header + move), encoding="utf-8")
+            held[batch] += len(move)
         path.write_text("".join(header + keep), encoding="utf-8")
-        held += len(move)
     return held
 
 
@@ -194,7 +206,11 @@ def _pipeline(stages: list[dict], prefix: str, warehouse: Path, env: dict[str, s
 
 
 def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float = 0.0,
-          reuse: Path | None = None, names_only: bool = False, countries: str | None = None) -> dict:
+          reuse: Path | None = None, names_only: bool = False, countries: str | None = None,
+          incremental_runs: int = 1) -> dict:
+    if incremental_runs > 1 and (reuse or not incremental):
+        raise ValueError("--incremental-runs chains batches held back from fresh exports: "
+                         "give --incremental, not --reuse")
     if names_only and (reuse or incremental):
         raise ValueError("--names-only rewrites freshly generated exports: not with --reuse or --incremental")
     if countries and reuse:
@@ -207,7 +223,7 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
                DBT_PROFILES_DIR=str(PROJECT_ROOT), DBT_TARGET_PATH=str(run_dir / "target"),
                DBT_LOG_PATH=str(run_dir / "logs"), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     python = sys.executable
-    stages, held = [], 0
+    stages, held = [], []
     try:
         if reuse is None:
             stages.append(_run("generate", [python, "-m", "cdp.generate", "--people", str(people), "--seed",
@@ -220,13 +236,14 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
                            "wall_seconds": round(time.perf_counter() - started, 2), "peak_rss_mib": 0.0,
                            "rows_out": {"ground-truth records": left}})
         if incremental and (run_dir / "late").is_dir():  # held back when these exports were first used
-            held = sum(_data_lines(f) for f in sorted((run_dir / "late").rglob("late_*")))
+            held = [sum(_data_lines(f) for f in sorted((run_dir / "late").rglob("late_*")))]
         elif incremental:
-            held = hold_back(landing, run_dir / "late", truth, incremental)
+            held = hold_back(landing, run_dir / "late", truth, incremental, incremental_runs)
         _pipeline(stages, "", warehouse, env)
-        if incremental:
-            shutil.copytree(run_dir / "late", landing, dirs_exist_ok=True)
-            _pipeline(stages, "incremental: ", warehouse, env)
+        for batch in range(1, len(held) + 1 if incremental else 1):
+            late = run_dir / "late" / f"batch_{batch}" if incremental_runs > 1 else run_dir / "late"
+            shutil.copytree(late, landing, dirs_exist_ok=True)
+            _pipeline(stages, _incremental_prefix(batch, incremental_runs), warehouse, env)
         stages.append(_run("evaluate", [python, "-m", "cdp.quality.evaluate", "--truth", str(truth)], env))
         quality = stages[-1]["_output"].strip().splitlines()[-1]
     finally:
@@ -249,10 +266,17 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
         "quality": quality,
     }
     if incremental:
-        late = [s for s in whole if s["stage"].startswith("incremental: ")]
-        result["incremental_rows_held_back"] = held
-        result["incremental_wall_seconds"] = round(sum(s["wall_seconds"] for s in late), 1)
+        runs = [[s for s in whole if s["stage"].startswith(_incremental_prefix(batch, incremental_runs))]
+                for batch in range(1, len(held) + 1)]
+        result["incremental_rows_held_back"] = held[0] if incremental_runs == 1 else held
+        seconds = [round(sum(s["wall_seconds"] for s in run), 1) for run in runs]
+        result["incremental_wall_seconds"] = seconds[0] if incremental_runs == 1 else seconds
     return result
+
+
+def _incremental_prefix(batch: int, runs: int) -> str:
+    """The stage-name prefix of an incremental run: 'incremental: ', or 'incremental 3: ' of several."""
+    return "incremental: " if runs == 1 else f"incremental {batch}: "
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -270,6 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--incremental", type=float, default=0.0, metavar="SHARE",
                         help="hold back this share of identity records (e.g. 0.01) and load them as a second "
                              "batch after the full run, timing that incremental run too")
+    parser.add_argument("--incremental-runs", type=int, default=1, metavar="N",
+                        help="with --incremental: hold back N such shares and load them as N daily batches "
+                             "one after another, timing each run")
     parser.add_argument("--names-only", action="store_true",
                         help="the held-out check: keep only the exports with names, birth dates and addresses, "
                              "without e-mail and phone columns (cdp.quality.names_only)")
@@ -279,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         result = bench(args.people, args.seed, args.workdir, args.keep, args.incremental, args.reuse, args.names_only,
-                       args.countries)
+                       args.countries, args.incremental_runs)
     except ValueError as error:
         parser.error(str(error))
     print(f"{'stage':<40}{'wall s':>9}{'peak RSS MiB':>14}  rows")
@@ -287,13 +314,16 @@ def main(argv: list[str] | None = None) -> int:
         rows = "; ".join([", ".join(f"{k} {v:,}" for k, v in stage.get("rows_out", {}).items()),
                           *(f"{model} {seconds:.1f} s" for model, seconds in stage.get("model_seconds", {}).items())])
         rows = rows.removeprefix("; ")
-        name = ("  " + stage["stage"].removeprefix("incremental: ")) if "part_of" in stage else stage["stage"]
+        name = ("  " + re.sub(r"^incremental( \d+)?: ", "", stage["stage"])) if "part_of" in stage else stage["stage"]
         print(f"{name:<40}{stage['wall_seconds']:>9.1f}{stage['peak_rss_mib']:>14.0f}  {rows}")
     print(f"{'pipeline (load .. publish)':<40}{result['pipeline_wall_seconds']:>9.1f}"
           f"{result['pipeline_peak_rss_mib']:>14.0f}")
     if args.incremental:
-        print(f"{'incremental run (load .. publish)':<40}{result['incremental_wall_seconds']:>9.1f}"
-              f"  ({result['incremental_rows_held_back']:,} records held back, then loaded)")
+        seconds, held = result["incremental_wall_seconds"], result["incremental_rows_held_back"]
+        for batch, (wall, rows) in enumerate(zip(*(v if isinstance(v, list) else [v] for v in (seconds, held)),
+                                                 strict=True), start=1):
+            run = "incremental run" if args.incremental_runs == 1 else f"incremental run {batch}"
+            print(f"{run + ' (load .. publish)':<40}{wall:>9.1f}  ({rows:,} records held back, then loaded)")
     print(result["quality"])
     label = f"{'_' + args.countries.replace(',', '') if args.countries else ''}{'_names_only' * args.names_only}"
     out = args.json or PROJECT_ROOT / "bench" / "results" / f"people{result['people']}{label}.json"
