@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cdp.ingest.contract import ENTITIES, Entity
+from cdp.ingest.ledger import METADATA_COLUMNS
 
 _DATE_TEXT = r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{8}|\d{1,2}[./]\d{1,2}[./]\d{4})\s*$"
 _TIMESTAMP_TEXT = r"^\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?\s*$"
@@ -29,7 +30,6 @@ _NUMBER_TEXT = r"^\s*[+-]?\d[\d\s]*(?:[.,]\d+)*\s*$"
 _PLAUSIBLE = {"total_amount": (0, 10_000_000), "unit_price": (0, 10_000_000), "line_amount": (-10_000_000, 10_000_000),
               "quantity": (-1_000, 10_000), "points": (-1_000_000, 1_000_000), "duration_seconds": (0, 86_400),
               "message_count": (0, 1_000_000)}
-METADATA_COLUMNS = ["_batch_id", "_source_file", "_row_number", "_loaded_at"]
 
 
 @dataclass(frozen=True)

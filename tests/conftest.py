@@ -22,10 +22,10 @@ DBT = str(Path(sys.executable).parent / "dbt")  # the dbt of this environment, a
 
 
 def pytest_configure(config):
-    """Before any test (and, under pytest-xdist, before the workers start): the dbt manifest
-    Dagster reads, parsed once if the dbt files changed since it was built, so no two
-    workers parse the project into target/ at the same time."""
-    if not hasattr(config, "workerinput"):
+    """Under pytest-xdist, before the workers start: the dbt manifest Dagster reads, parsed
+    once if the dbt files changed since it was built, so no two workers parse the project
+    into target/ at the same time (a run without workers parses it where it is first needed)."""
+    if config.getoption("numprocesses", None) and not hasattr(config, "workerinput"):
         import orchestration.project  # noqa: F401 - parses on import when stale
 
 
@@ -47,8 +47,7 @@ def sample(tmp_path_factory):
     to change it."""
     from tests.samples import build_sample
 
-    tmp = tmp_path_factory.mktemp("sample")
-    return build_sample(tmp, DBT, PROJECT_ROOT, dbt_env(tmp / "warehouse.duckdb", tmp))
+    return build_sample(tmp_path_factory.mktemp("sample"))
 
 
 def dbt_env(warehouse: Path, tmp: Path) -> dict[str, str]:

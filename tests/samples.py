@@ -15,6 +15,7 @@ import duckdb
 
 from cdp.generate import generate
 from cdp.ingest.loader import load_landing
+from tests.conftest import DBT, PROJECT_ROOT, dbt_env
 
 SAMPLE_PEOPLE, SAMPLE_SEED = 400, 11
 
@@ -61,8 +62,7 @@ def write_batch(landing: Path, entity: str, rows: list[dict], name: str) -> None
         writer.writerows(rows)
 
 
-
-def build_sample(tmp: Path, dbt: str, project_root: Path, env: dict[str, str]) -> dict:
+def build_sample(tmp: Path) -> dict:
     """Generate, add the hand-made people, load and `dbt build` into ``tmp``."""
     landing, truth, warehouse = tmp / "landing", tmp / "truth.csv", tmp / "warehouse.duckdb"
     generate(landing, truth, people=SAMPLE_PEOPLE, seed=SAMPLE_SEED)
@@ -70,5 +70,6 @@ def build_sample(tmp: Path, dbt: str, project_root: Path, env: dict[str, str]) -
         write_batch(landing, entity, rows, "hand_made.csv")
     with duckdb.connect(str(warehouse)) as con:
         load_landing(con, landing, tmp / "quarantine")
-    completed = subprocess.run([dbt, "build"], cwd=project_root, env=env, capture_output=True, text=True)
+    completed = subprocess.run([DBT, "build"], cwd=PROJECT_ROOT, env=dbt_env(warehouse, tmp),
+                               capture_output=True, text=True)
     return {"tmp": tmp, "landing": landing, "warehouse": warehouse, "truth": truth, "dbt": completed}

@@ -143,14 +143,18 @@ def hold_back(landing: Path, late: Path, truth: Path, share: float, batches: int
             else:
                 keep.append(line)
         for batch, move in enumerate(moves):
-            folder = late / f"batch_{batch + 1}" if batches > 1 else late
-            target = folder / path.relative_to(landing)
+            target = batch_folder(late, batch + 1, batches) / path.relative_to(landing)
             target = target.with_name(f"late_{target.name}")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text("".join(header + move), encoding="utf-8")
             held[batch] += len(move)
         path.write_text("".join(header + keep), encoding="utf-8")
     return held
+
+
+def batch_folder(late: Path, batch: int, batches: int) -> Path:
+    """Where hold_back puts batch ``batch`` (from 1) of ``batches``: ``late`` itself for one."""
+    return late / f"batch_{batch}" if batches > 1 else late
 
 
 def _model_seconds(results: list[dict], top: int | None = None) -> dict[str, float]:
@@ -240,9 +244,8 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
         elif incremental:
             held = hold_back(landing, run_dir / "late", truth, incremental, incremental_runs)
         _pipeline(stages, "", warehouse, env)
-        for batch in range(1, len(held) + 1 if incremental else 1):
-            late = run_dir / "late" / f"batch_{batch}" if incremental_runs > 1 else run_dir / "late"
-            shutil.copytree(late, landing, dirs_exist_ok=True)
+        for batch in range(1, len(held) + 1):
+            shutil.copytree(batch_folder(run_dir / "late", batch, incremental_runs), landing, dirs_exist_ok=True)
             _pipeline(stages, _incremental_prefix(batch, incremental_runs), warehouse, env)
         stages.append(_run("evaluate", [python, "-m", "cdp.quality.evaluate", "--truth", str(truth)], env))
         quality = stages[-1]["_output"].strip().splitlines()[-1]
@@ -265,12 +268,15 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
         "pipeline_peak_rss_mib": max(s["peak_rss_mib"] for s in full),
         "quality": quality,
     }
-    if incremental:
-        runs = [[s for s in whole if s["stage"].startswith(_incremental_prefix(batch, incremental_runs))]
-                for batch in range(1, len(held) + 1)]
-        result["incremental_rows_held_back"] = held[0] if incremental_runs == 1 else held
-        seconds = [round(sum(s["wall_seconds"] for s in run), 1) for run in runs]
-        result["incremental_wall_seconds"] = seconds[0] if incremental_runs == 1 else seconds
+    # each incremental run: the records it loaded and its wall time, load .. publish
+    result["incremental_runs"] = []
+    for batch, rows in enumerate(held, start=1):
+        prefix = _incremental_prefix(batch, incremental_runs)
+        seconds = sum(s["wall_seconds"] for s in whole if s["stage"].startswith(prefix))
+        result["incremental_runs"].append({"rows_held_back": rows, "wall_seconds": round(seconds, 1)})
+    if incremental_runs == 1 and held:  # the figures of one incremental run, as earlier results give them
+        result["incremental_rows_held_back"] = result["incremental_runs"][0]["rows_held_back"]
+        result["incremental_wall_seconds"] = result["incremental_runs"][0]["wall_seconds"]
     return result
 
 
@@ -318,12 +324,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<40}{stage['wall_seconds']:>9.1f}{stage['peak_rss_mib']:>14.0f}  {rows}")
     print(f"{'pipeline (load .. publish)':<40}{result['pipeline_wall_seconds']:>9.1f}"
           f"{result['pipeline_peak_rss_mib']:>14.0f}")
-    if args.incremental:
-        seconds, held = result["incremental_wall_seconds"], result["incremental_rows_held_back"]
-        for batch, (wall, rows) in enumerate(zip(*(v if isinstance(v, list) else [v] for v in (seconds, held)),
-                                                 strict=True), start=1):
-            run = "incremental run" if args.incremental_runs == 1 else f"incremental run {batch}"
-            print(f"{run + ' (load .. publish)':<40}{wall:>9.1f}  ({rows:,} records held back, then loaded)")
+    for batch, run in enumerate(result["incremental_runs"], start=1):
+        name = "incremental run" if args.incremental_runs == 1 else f"incremental run {batch}"
+        print(f"{name + ' (load .. publish)':<40}{run['wall_seconds']:>9.1f}"
+              f"  ({run['rows_held_back']:,} records held back, then loaded)")
     print(result["quality"])
     label = f"{'_' + args.countries.replace(',', '') if args.countries else ''}{'_names_only' * args.names_only}"
     out = args.json or PROJECT_ROOT / "bench" / "results" / f"people{result['people']}{label}.json"
