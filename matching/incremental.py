@@ -15,6 +15,7 @@ what the first run, a changed model and `dbt build --full-refresh` use).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ import duckdb
 import pyarrow as pa
 from splink import Linker
 
-from matching.predict import CANDIDATE_FLOOR, MODEL_PATH, predict_chunks, scoring_linker
+from matching.predict import CANDIDATE_FLOOR, MODEL_PATH, Model, predict_chunks, scoring_linker
 from matching.prepare import load_records
 from matching.settings import INPUT_COLUMNS, UNIQUE_ID
 from matching.workspace import workspace
@@ -67,19 +68,21 @@ class ScoreUpdate:
         })
 
 
-def model_version(model_path: Path = MODEL_PATH) -> str:
+def model_version(model: Model = MODEL_PATH) -> str:
     """Scores from another model (or another candidate floor) cannot be mixed with new ones."""
-    digest = hashlib.sha256(model_path.read_bytes())
+    if isinstance(model, Path):
+        model = json.loads(model.read_text(encoding="utf-8"))
+    digest = hashlib.sha256(json.dumps(model, sort_keys=True).encode())
     digest.update(f"{CANDIDATE_FLOOR}|{','.join(INPUT_COLUMNS)}".encode())
     return digest.hexdigest()[:16]
 
 
-def score_all(records: pa.Table, model_path: Path = MODEL_PATH, scorer: Scorer | None = None) -> ScoreUpdate:
+def score_all(records: pa.Table, model: Model = MODEL_PATH, scorer: Scorer | None = None) -> ScoreUpdate:
     """Every candidate pair of the file (a full re-score)."""
-    return score_new(records, _no_hashes(), model_path, scorer)
+    return score_new(records, _no_hashes(), model, scorer)
 
 
-def score_new(records: pa.Table, scored: pa.Table, model_path: Path = MODEL_PATH,
+def score_new(records: pa.Table, scored: pa.Table, model: Model = MODEL_PATH,
               scorer: Scorer | None = None) -> ScoreUpdate:
     """Score the records that are new or changed relative to ``scored`` (record_key,
     input_hash of the records scored before) against all records and among themselves.
@@ -108,15 +111,15 @@ def score_new(records: pa.Table, scored: pa.Table, model_path: Path = MODEL_PATH
         hashes = con.sql(f"select r.* from record_hashes as r semi join new_keys using ({UNIQUE_ID})").to_arrow_table()
         if n_new == 0:
             return ScoreUpdate(_no_pairs(), hashes, stale_keys)
-        pairs = _score_new_pairs(con, model_path, n_new == n_records, scorer or _score_on_duckdb)
+        pairs = _score_new_pairs(con, model, n_new == n_records, scorer or _score_on_duckdb)
         return ScoreUpdate(pairs, hashes, stale_keys)
     finally:
         con.close()
 
 
-def _score_new_pairs(con: duckdb.DuckDBPyConnection, model_path: Path, everything_is_new: bool,
+def _score_new_pairs(con: duckdb.DuckDBPyConnection, model: Model, everything_is_new: bool,
                      scorer: Scorer) -> pa.Table:
-    linker = scoring_linker(con, model_path)
+    linker = scoring_linker(con, model)
     left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
     new_table = None
     if not everything_is_new:

@@ -13,6 +13,7 @@ linked at 0.99 with no rival gets 0.99.
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 from pathlib import Path
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 install_splink_speedups()
 
 MODEL_PATH = Path(__file__).parent / "model" / "splink_model.json"
+# a model JSON file, or the model itself (a warehouse's model lives in int_match_models)
+Model = Path | dict
 DEFAULT_THRESHOLD = 0.9
 # Pairs below this probability are not kept at all; between it and the clustering
 # threshold they only lower the confidence of the records involved.
@@ -49,7 +52,7 @@ RECORDS_PER_CHUNK = 2_500_000
 
 
 def link_records(records: pa.Table, threshold: float = DEFAULT_THRESHOLD,
-                 model_path: Path = MODEL_PATH, overrides: pa.Table | None = None) -> pa.Table:
+                 model: Model = MODEL_PATH, overrides: pa.Table | None = None) -> pa.Table:
     """Cluster identity records into customers.
 
     ``overrides`` (left_record_key, right_record_key, decision in must_link/cannot_link)
@@ -57,10 +60,10 @@ def link_records(records: pa.Table, threshold: float = DEFAULT_THRESHOLD,
     Returns an Arrow table: record_key, cluster_id (the smallest record_key of the
     cluster), cluster_size, best_match_probability, match_confidence.
     """
-    return link_records_at(records, [threshold], model_path, overrides)[threshold]
+    return link_records_at(records, [threshold], model, overrides)[threshold]
 
 
-def link_records_at(records: pa.Table, thresholds: list[float], model_path: Path = MODEL_PATH,
+def link_records_at(records: pa.Table, thresholds: list[float], model: Model = MODEL_PATH,
                     overrides: pa.Table | None = None) -> dict[float, pa.Table]:
     """Score the candidate pairs once and cluster at each threshold (for threshold studies)."""
     _check_thresholds(thresholds)
@@ -69,7 +72,7 @@ def link_records_at(records: pa.Table, thresholds: list[float], model_path: Path
         n_records = load_records(con, records)
         if n_records == 0:
             return {threshold: _empty_result() for threshold in thresholds}
-        _score_pairs(con, model_path, n_records, floor=min(CANDIDATE_FLOOR, *thresholds))
+        _score_pairs(con, model, n_records, floor=min(CANDIDATE_FLOOR, *thresholds))
         n_pairs = con.execute("select count(*) from scored_pairs").fetchall()[0][0]
         log.info("matched %d records: %d candidate pairs at or above %.2f", n_records, n_pairs, CANDIDATE_FLOOR)
         return _clusters_at(con, thresholds, overrides)
@@ -77,9 +80,9 @@ def link_records_at(records: pa.Table, thresholds: list[float], model_path: Path
         con.close()
 
 
-def _score_pairs(con: duckdb.DuckDBPyConnection, model_path: Path, n_records: int, floor: float) -> None:
+def _score_pairs(con: duckdb.DuckDBPyConnection, model: Model, n_records: int, floor: float) -> None:
     """Create table scored_pairs (record_key_l, record_key_r, match_probability) from identity_records."""
-    linker = scoring_linker(con, model_path)
+    linker = scoring_linker(con, model)
     blocking_counts(linker, n_records)
     predictions = linker.inference.predict(threshold_match_probability=floor,
                                            num_chunks_left=predict_chunks(n_records))
@@ -94,15 +97,16 @@ def predict_chunks(n_records: int) -> int:
     return max(1, math.ceil(n_records / RECORDS_PER_CHUNK))
 
 
-def scoring_linker(con: duckdb.DuckDBPyConnection, model_path: Path = MODEL_PATH,
+def scoring_linker(con: duckdb.DuckDBPyConnection, model: Model = MODEL_PATH,
                    table: str = "identity_records") -> Linker:
-    """The committed model over ``table``, with the prior and the term frequencies of that file.
+    """The model (default: the committed one) over ``table``, with the prior and the term
+    frequencies of that file.
 
     Splink's settings validation (do the model's columns exist in the input?) only logs,
     and costs 0.26 s a prediction; the input is always INPUT_COLUMNS, and a test checks that
     the committed model validates cleanly against them, so scoring skips it. Training
     (matching.train) still validates a model against the warehouse's records."""
-    linker = Linker(DuckDBAPI(connection=con).register(table), str(model_path), log_level=logging.WARNING,
+    linker = Linker(DuckDBAPI(connection=con).register(table), _settings_of(model), log_level=logging.WARNING,
                     validate_settings=False)
     # The prior depends on the size of the file being matched, not the one trained on.
     try:
@@ -113,6 +117,11 @@ def scoring_linker(con: duckdb.DuckDBPyConnection, model_path: Path = MODEL_PATH
     _prior_at_least(linker, con, table)
     register_corrected_term_frequencies(linker, con, table)
     return linker
+
+
+def _settings_of(model: Model) -> str | dict:
+    """What Splink's Linker takes; a copy, as the linker keeps and changes what it is given."""
+    return copy.deepcopy(model) if isinstance(model, dict) else str(model)
 
 
 def _prior_at_least(linker: Linker, con: duckdb.DuckDBPyConnection, table: str) -> None:

@@ -1,4 +1,4 @@
-"""Scoring candidate pairs with Splink's Spark backend, the committed model unchanged.
+"""Scoring candidate pairs with Splink's Spark backend, the warehouse's model unchanged.
 
 What runs where: records are prepared (matching.prepare), the prior re-estimated and the
 corrected term-frequency tables computed (matching.term_frequencies) on the driver in

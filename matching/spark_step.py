@@ -19,6 +19,7 @@ whole from the previous rows kept on the driver plus the new ones.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,13 +28,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from matching.incremental import Scorer, model_version, score_all, score_new
+from matching.model_choice import choose, latest_choice, model_of
 from matching.overrides import with_deterministic_links
 from matching.predict import DEFAULT_THRESHOLD, cluster_scored_pairs
+from matching.settings import INPUT_COLUMNS
 from matching.stable_ids import assign_customer_ids
 
 log = logging.getLogger(__name__)
 
 PAIRS, CLUSTERS, ASSIGNMENTS = "int_scored_pairs", "int_identity_clusters", "int_customer_id_assignments"
+MODELS = "int_match_models"
 
 
 @dataclass
@@ -48,7 +52,9 @@ class MatchSummary:
 def run_matching(spark, schema: str, threshold: float = DEFAULT_THRESHOLD, full_refresh: bool = False,
                  scorer: Scorer | None = None) -> MatchSummary:
     """Read int_identity_records, int_identity_links and match_overrides from ``schema`` and
-    write the three matching tables there. ``scorer`` defaults to matching.spark_backend's."""
+    write the matching tables there: the registry of models (as the dbt model int_match_models
+    does on DuckDB, matching.model_choice; a model is pinned by $CDP_MATCH_MODEL), the scored
+    pairs, the clusters and the id log. ``scorer`` defaults to matching.spark_backend's."""
     if scorer is None:
         from matching.spark_backend import SparkScorer
 
@@ -59,7 +65,10 @@ def run_matching(spark, schema: str, threshold: float = DEFAULT_THRESHOLD, full_
     records = _read(spark, f"{schema}.int_identity_records")
     summary.records = records.num_rows
 
-    pair_rows, summary.records_scored = _scored_pairs(spark, schema, records, now, full_refresh, scorer)
+    model = _chosen_model(spark, schema, records, now)
+    summary.seconds["choose model"] = time.perf_counter() - started
+    started = time.perf_counter()
+    pair_rows, summary.records_scored = _scored_pairs(spark, schema, records, model, now, full_refresh, scorer)
     _write(spark, pair_rows, f"{schema}.{PAIRS}")
     summary.pairs = pc.sum(pc.not_equal(pair_rows.column("record_key_l"), pair_rows.column("record_key_r"))).as_py()
     summary.seconds["score"] = time.perf_counter() - started
@@ -82,20 +91,34 @@ def run_matching(spark, schema: str, threshold: float = DEFAULT_THRESHOLD, full_
     return summary
 
 
-def _scored_pairs(spark, schema: str, records: pa.Table, now: datetime, full_refresh: bool,
+def _chosen_model(spark, schema: str, records: pa.Table, now: datetime) -> dict:
+    """The model that scores: a new choice appended to the registry table, or the latest one.
+    Kept by a full refresh, as on DuckDB."""
+    registry = _read_if_exists(spark, f"{schema}.{MODELS}")
+    choice = choose(records.select(list(INPUT_COLUMNS)), latest_choice(registry),
+                    pin=os.environ.get("CDP_MATCH_MODEL") or None)
+    if choice is not None:
+        row = choice.as_row(now)
+        _write(spark, row if registry is None else pa.concat_tables([registry.cast(row.schema), row]),
+               f"{schema}.{MODELS}")
+        return choice.model
+    return model_of(registry)
+
+
+def _scored_pairs(spark, schema: str, records: pa.Table, model: dict, now: datetime, full_refresh: bool,
                   scorer: Scorer) -> tuple[pa.Table, int]:
     """All rows int_scored_pairs should hold now, and how many records were scored this run."""
-    version = model_version()
+    version = model_version(model)
     previous = None if full_refresh else _read_if_exists(spark, f"{schema}.{PAIRS}")
     if previous is not None and pc.unique(previous.column("model_version")).to_pylist() == [version]:
         registered = previous.filter(pc.equal(previous.column("record_key_l"), previous.column("record_key_r")))
         update = score_new(records, pa.table({"record_key": registered.column("record_key_l"),
-                                              "input_hash": registered.column("input_hash")}), scorer=scorer)
+                                              "input_hash": registered.column("input_hash")}), model, scorer=scorer)
         stale = pa.array(update.stale_keys, pa.string())
         kept = previous.filter(pc.invert(pc.or_(pc.is_in(previous.column("record_key_l"), stale),
                                                 pc.is_in(previous.column("record_key_r"), stale))))
     else:
-        update, kept = score_all(records, scorer=scorer), None
+        update, kept = score_all(records, model, scorer=scorer), None
     rows = update.as_rows(version, now)
     if kept is not None:
         rows = pa.concat_tables([kept.select(rows.column_names).cast(rows.schema), rows])

@@ -1,11 +1,13 @@
-"""Re-estimate the Splink model from the identity records in the warehouse and save it.
+"""Re-estimate the Splink model from the identity records in the warehouse.
 
-    python -m matching.train [--warehouse data/warehouse.duckdb] [--out matching/model/splink_model.json]
+    cdp train [--warehouse data/warehouse.duckdb]       the warehouse's model (int_match_models)
+    python -m matching.train --out matching/model/splink_model.json   the committed model
 
 u-probabilities come from random sampling, corrected for the same-person pairs it also
 draws (see ``train``), m-probabilities from expectation maximisation under several blocking rules
 (each rule leaves the other comparisons free to learn), and the prior from exact rules.
-Training reads the warehouse read-only; it never changes it.
+`cdp train` appends its model to the warehouse's int_match_models; with --out, training reads
+the warehouse read-only.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import argparse
 import copy
 import json
 import logging
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -36,6 +40,9 @@ from matching.term_frequencies import register_corrected_term_frequencies
 from matching.training_plan import TrainingPlan, plan_training
 from matching.workspace import workspace
 
+if TYPE_CHECKING:  # model_choice imports this module
+    from matching.model_choice import ModelChoice
+
 log = logging.getLogger(__name__)
 
 RECORDS_TABLE = "main.int_identity_records"
@@ -55,7 +62,8 @@ class TrainingNotPossible(ValueError):
 
 def train(records: pa.Table, out_path: Path = MODEL_PATH, seed: int = 42,
           deterministic_recall: float = DETERMINISTIC_RECALL, rounds: int = 2,
-          reports_dir: Path | None = None, start: dict | None = None) -> TrainingPlan:
+          reports_dir: Path | None = None, start: dict | None = None,
+          u_pairs: float = U_SAMPLE_PAIRS) -> TrainingPlan:
     """Train the model on identity records and write the model JSON to ``out_path``; returns
     the plan (rules used and skipped). Raises TrainingNotPossible when no rule has enough pairs.
 
@@ -84,7 +92,7 @@ def train(records: pa.Table, out_path: Path = MODEL_PATH, seed: int = 42,
             linker.training.estimate_probability_two_random_records_match(
                 [block_on(*rule.columns) for rule in plan.deterministic_rules], recall=deterministic_recall)
         register_corrected_term_frequencies(linker, con, "identity_records")
-        linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+        linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
         observed = linker.misc.save_model_to_json()  # u here = P(level) among random pairs
         linker = _estimate_m(con, linker, plan)
         for _ in range(rounds):
@@ -220,29 +228,69 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", type=Path, default=None, help="default: $CDP_WAREHOUSE")
-    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--out", type=Path, default=None,
+                        help="write the model to this JSON file instead of making it the warehouse's model "
+                             "(the committed model: --out matching/model/splink_model.json)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--reports", type=Path, default=Path("reports/matching"),
                         help="where to write Splink's charts and the blocking counts")
     parser.add_argument("--levels-only", action="store_true",
                         help="do not train: copy the blocking rules, level conditions and labels of settings.py into "
-                             "the model at --out, keeping its weights (new null levels are inserted, levels in "
-                             "settings.WEIGHTS_BORROWED_FROM get a trained level's weights)")
+                             "the model at --out (default: the committed model), keeping its weights (new null levels "
+                             "are inserted, levels in settings.WEIGHTS_BORROWED_FROM get a trained level's weights)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.levels_only:
-        model = json.loads(args.out.read_text(encoding="utf-8"))
+        out = args.out or MODEL_PATH
+        model = json.loads(out.read_text(encoding="utf-8"))
         defined = settings().get_settings("duckdb").as_dict()
-        args.out.write_text(json.dumps(with_levels_of_settings(model, defined), indent=2) + "\n", encoding="utf-8")
-        print(f"level conditions and labels of settings.py written to {args.out}; weights kept")
+        out.write_text(json.dumps(with_levels_of_settings(model, defined), indent=2) + "\n", encoding="utf-8")
+        print(f"level conditions and labels of settings.py written to {out}; weights kept")
         return
-    records = read_records(args.warehouse or warehouse_path())
+    warehouse = args.warehouse or warehouse_path()
+    records = read_records(warehouse)
+    if args.out is None:
+        choice = reestimate_warehouse_model(warehouse, records, args.reports)
+        print(f"model {choice.model_hash} ({choice.source}: {choice.reason}) is now the model of {warehouse}; "
+              "the next run scores with it")
+        return
     try:
         plan = train(records, args.out, seed=args.seed, reports_dir=args.reports)
     except TrainingNotPossible as error:
         parser.exit(2, f"{error}\n")
     print(plan.describe())
     print(f"trained on {records.num_rows} identity records; model written to {args.out}")
+
+
+def reestimate_warehouse_model(warehouse: Path, records: pa.Table, reports_dir: Path) -> ModelChoice:
+    """Estimate the warehouse's model as a run would (matching.model_choice.estimate) and make
+    it the latest choice of int_match_models; the next run scores every pair with it."""
+    from datetime import UTC, datetime
+
+    from matching.model_choice import estimate
+
+    choice = estimate(records, "re-estimate requested (cdp train)")
+    row = choice.as_row(datetime.now(UTC).replace(tzinfo=None))
+    with duckdb.connect(str(warehouse)) as con:
+        con.register("choice", row)
+        exists = con.execute("select count(*) from information_schema.tables where table_schema = 'main' "
+                             "and table_name = 'int_match_models'").fetchall()[0][0]
+        con.execute("insert into main.int_match_models by name select * from choice" if exists
+                    else "create table main.int_match_models as select * from choice")
+    if choice.training_plan is not None:
+        with tempfile.TemporaryDirectory() as folder:
+            model_path = Path(folder) / "model.json"
+            model_path.write_text(json.dumps(choice.model), encoding="utf-8")
+            reports_dir.mkdir(parents=True, exist_ok=True)
+            (reports_dir / "training.json").write_text(json.dumps(choice.training_plan, indent=2) + "\n",
+                                                       encoding="utf-8")
+            con = workspace()
+            try:
+                load_records(con, records)
+                _write_reports(con, model_path, reports_dir)
+            finally:
+                con.close()
+    return choice
 
 
 if __name__ == "__main__":

@@ -19,15 +19,16 @@ activation_export_job = define_asset_job(
 )
 
 
-@op(description="Re-estimate the Splink model from int_identity_records and save the model JSON.")
+@op(description="Re-estimate the warehouse's Splink model from int_identity_records (as `cdp train`).")
 def train_matching_model(context: OpExecutionContext, warehouse: WarehouseResource) -> None:
-    from matching.train import read_records, train
+    from matching.train import read_records, reestimate_warehouse_model
 
     records = read_records(warehouse.warehouse_path)
-    plan = train(records, reports_dir=Path("reports/matching"))
-    context.log.info(f"{plan.describe()}; model saved")
+    choice = reestimate_warehouse_model(warehouse.warehouse_path, records, Path("reports/matching"))
+    context.log.info(f"model {choice.model_hash} ({choice.source}) is the warehouse's model; the next run "
+                     "scores with it")
 
 
-@job(description="Train the matching model on the current warehouse (run the full pipeline first).")
+@job(description="Re-estimate the warehouse's matching model (run the full pipeline first).")
 def train_matching_job():
     train_matching_model()

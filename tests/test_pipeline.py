@@ -141,4 +141,49 @@ def test_training_writes_a_usable_model_and_its_reports(built, tmp_path):
                        "cluster_studio.html", "blocking_rules.json", "training.json"}
     counts = json.loads((tmp_path / "reports/blocking_rules.json").read_text())
     assert counts[-1]["cumulative_comparisons"] < records.num_rows * 20  # blocking stays bounded
-    assert link_records(records, 0.9, model_path=model).num_rows == records.num_rows
+    assert link_records(records, 0.9, model=model).num_rows == records.num_rows
+
+
+def test_the_sample_is_scored_by_a_model_estimated_on_its_own_records(con):
+    from matching.incremental import model_version
+    from matching.model_choice import committed_model, model_of
+
+    registry = con.execute("select source, reason, records, estimated_on_records from int_match_models").fetchall()
+    records = con.execute("select count(*) from int_identity_records").fetchall()[0][0]
+    assert registry == [("estimated", "this warehouse had no model of its own", records, records)]
+    model = model_of(con.sql("select * from int_match_models").to_arrow_table())
+    assert model != committed_model()
+    assert con.execute("select distinct model_version from int_scored_pairs").fetchall() == [(model_version(model),)]
+
+
+def test_the_same_exports_in_a_fresh_warehouse_give_the_same_model_and_customers_and_cdp_train_records_its_own(
+        built, tmp_path):
+    import subprocess
+
+    from cdp.ingest.loader import load_landing
+    from matching.train import main as train_main
+    from tests.conftest import DBT, PROJECT_ROOT, dbt_env
+
+    warehouse = tmp_path / "again.duckdb"
+    with duckdb.connect(str(warehouse)) as again:
+        load_landing(again, built["landing"], tmp_path / "quarantine")
+    build = [DBT, "build", "--quiet", "--select", "+customer_crosswalk",
+             "--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+    completed = subprocess.run(build, cwd=PROJECT_ROOT, env=dbt_env(warehouse, tmp_path), capture_output=True,
+                               text=True)
+    assert completed.returncode == 0, completed.stdout[-3000:]
+
+    def chosen_and_customers(path):
+        with duckdb.connect(str(path), read_only=True) as c:
+            return (c.execute("select model_hash, model_json from int_match_models order by chosen_at").fetchall(),
+                    c.execute("select record_key, customer_id from customer_crosswalk order by 1").fetchall())
+
+    first, again = chosen_and_customers(built["warehouse"]), chosen_and_customers(warehouse)
+    assert again == first
+
+    train_main(["--warehouse", str(warehouse), "--reports", str(tmp_path / "reports")])
+    with duckdb.connect(str(warehouse), read_only=True) as c:
+        rows = c.execute("select model_hash, source, reason from int_match_models order by chosen_at").fetchall()
+    assert [row[2] for row in rows] == ["this warehouse had no model of its own", "re-estimate requested (cdp train)"]
+    assert rows[1][:2] == (first[0][0][0], "estimated")  # the same records give the same model
+    assert {"training.json", "match_weights.html"} <= {p.name for p in (tmp_path / "reports").iterdir()}

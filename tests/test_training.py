@@ -78,7 +78,7 @@ def test_training_uses_the_rules_the_file_can_train_under_and_the_model_links(tm
     assert [rule.columns for rule in plan.em_skipped] == skipped
     assert all(rule.pairs < MIN_TRAINING_PAIRS for rule in plan.em_skipped)
     assert json.loads(model.read_text())["comparisons"]
-    linked = link_records(records, 0.9, model_path=model)
+    linked = link_records(records, 0.9, model=model)
     assert _recall(linked, person_of) > 0.8 and _precision(linked, person_of) > 0.9
 
 

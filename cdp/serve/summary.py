@@ -30,6 +30,8 @@ def print_summary(warehouse: Path, truth: Path | None) -> None:
         multi = con.execute("select count(*) from main.dim_customers where source_record_count > 1").fetchall()[0][0]
         print(f"\nidentity records matched: {records:,} -> customers: {customers:,} "
               f"({multi:,} seen in more than one record)")
+        if _exists(con, "main", "int_match_models"):
+            print(_model_line(con))
         print("RFM segment sizes:")
         for segment, size in con.execute(
                 "select rfm_segment, count(*) from main.seg_rfm group by 1 order by 2 desc").fetchall():
@@ -52,6 +54,18 @@ def print_summary(warehouse: Path, truth: Path | None) -> None:
         print(f"published for BI (open read-only): {published_path().resolve()}")
     print("try:  .venv/bin/python -c \"import duckdb; "
           f"duckdb.connect('{warehouse}', read_only=True).sql('{EXAMPLE_QUERY}').show()\"")
+
+
+def _model_line(con) -> str:
+    """Which model scored this run: the latest choice of int_match_models."""
+    row = con.execute("""select model_hash, source, reason, records, estimated_on_records, chosen_at
+                         from main.int_match_models order by chosen_at desc, model_hash desc limit 1""").fetchall()
+    if not row:
+        return "matching model: none chosen yet"
+    model_hash, source, reason, records, estimated_on, chosen_at = row[0]
+    how = (f"estimated on {estimated_on:,} of {records:,} identity records" if source == "estimated"
+           else {"committed": "the committed model", "pinned": "pinned"}[source])
+    return f"matching model: {model_hash}, {how}, chosen {chosen_at:%Y-%m-%d %H:%M} UTC ({reason})"
 
 
 def _exists(con, schema: str, table: str) -> bool:
