@@ -26,6 +26,7 @@ import duckdb
 import pyarrow as pa
 from splink import Linker
 
+from matching.model_choice import model_hash
 from matching.predict import CANDIDATE_FLOOR, MODEL_PATH, Model, predict_chunks, scoring_linker
 from matching.prepare import load_records
 from matching.settings import INPUT_COLUMNS, UNIQUE_ID
@@ -72,9 +73,7 @@ def model_version(model: Model = MODEL_PATH) -> str:
     """Scores from another model (or another candidate floor) cannot be mixed with new ones."""
     if isinstance(model, Path):
         model = json.loads(model.read_text(encoding="utf-8"))
-    digest = hashlib.sha256(json.dumps(model, sort_keys=True).encode())
-    digest.update(f"{CANDIDATE_FLOOR}|{','.join(INPUT_COLUMNS)}".encode())
-    return digest.hexdigest()[:16]
+    return hashlib.sha256(f"{model_hash(model)}|{CANDIDATE_FLOOR}|{','.join(INPUT_COLUMNS)}".encode()).hexdigest()[:16]
 
 
 def score_all(records: pa.Table, model: Model = MODEL_PATH, scorer: Scorer | None = None) -> ScoreUpdate:
