@@ -16,7 +16,6 @@ import argparse
 import copy
 import json
 import logging
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -104,9 +103,7 @@ def train(records: pa.Table, out_path: Path = MODEL_PATH, seed: int = 42,
         out_path.write_text(json.dumps(_household_levels_neutral(linker.misc.save_model_to_json()), indent=2)
                             + "\n", encoding="utf-8")
         if reports_dir is not None:
-            reports_dir.mkdir(parents=True, exist_ok=True)
-            (reports_dir / "training.json").write_text(json.dumps(plan.as_dict(), indent=2) + "\n", encoding="utf-8")
-            _write_reports(con, out_path, reports_dir)
+            _write_reports(con, json.loads(out_path.read_text(encoding="utf-8")), plan.as_dict(), reports_dir)
     finally:
         con.close()
     return plan
@@ -126,9 +123,12 @@ def _household_levels_neutral(model: dict) -> dict:
     return model
 
 
-def _write_reports(con: duckdb.DuckDBPyConnection, model_path: Path, reports_dir: Path) -> None:
-    """Charts need the intermediate columns, so score once more with them retained."""
-    model = json.loads(model_path.read_text(encoding="utf-8"))
+def _write_reports(con: duckdb.DuckDBPyConnection, model: dict, plan: dict, reports_dir: Path) -> None:
+    """The plan as training.json, and Splink's charts. Charts need the intermediate columns,
+    so score once more with them retained."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    (reports_dir / "training.json").write_text(json.dumps(plan, indent=2) + "\n", encoding="utf-8")
+    model = copy.deepcopy(model)
     model["retain_intermediate_calculation_columns"] = True
     model["retain_matching_columns"] = True
     linker = _linker(con, model)
@@ -264,7 +264,8 @@ def main(argv: list[str] | None = None) -> None:
 
 def reestimate_warehouse_model(warehouse: Path, records: pa.Table, reports_dir: Path) -> ModelChoice:
     """Estimate the warehouse's model as a run would (matching.model_choice.estimate) and make
-    it the latest choice of int_match_models; the next run scores every pair with it."""
+    it the latest choice of int_match_models; the next run scores with it (every pair afresh
+    when it is another model than the one the pairs were scored with)."""
     from datetime import UTC, datetime
 
     from matching.model_choice import estimate
@@ -278,18 +279,12 @@ def reestimate_warehouse_model(warehouse: Path, records: pa.Table, reports_dir: 
         con.execute("insert into main.int_match_models by name select * from choice" if exists
                     else "create table main.int_match_models as select * from choice")
     if choice.training_plan is not None:
-        with tempfile.TemporaryDirectory() as folder:
-            model_path = Path(folder) / "model.json"
-            model_path.write_text(json.dumps(choice.model), encoding="utf-8")
-            reports_dir.mkdir(parents=True, exist_ok=True)
-            (reports_dir / "training.json").write_text(json.dumps(choice.training_plan, indent=2) + "\n",
-                                                       encoding="utf-8")
-            con = workspace()
-            try:
-                load_records(con, records)
-                _write_reports(con, model_path, reports_dir)
-            finally:
-                con.close()
+        con = workspace()
+        try:
+            load_records(con, records)
+            _write_reports(con, choice.model, choice.training_plan, reports_dir)
+        finally:
+            con.close()
     return choice
 
 
