@@ -43,11 +43,16 @@ RIVAL_RATIO = 0.3
 
 
 def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, threshold: float,
-                    attach_threshold: float | None = None, cannot_link: str | None = None) -> str:
+                    attach_threshold: float | None = None, cannot_link: str | None = None,
+                    outside: str | None = None) -> str:
     """Cluster; ``edges`` has record_key_l, record_key_r, match_probability, is_forced (a must-link,
     preferred over any scored pair when a thin record picks its customer). Returns a table name
     with (record_key, cluster_id), cluster_id being the smallest record_key of the cluster.
-    ``cannot_link`` names a table of record pairs that must end in different clusters."""
+    ``cannot_link`` names a table of record pairs that must end in different clusters.
+    ``outside`` (record_key, best_outside_anchor, best_outside) is given when ``records`` are a
+    part of the file (matching.incremental_clusters): each record's best pair to an anchor
+    record, and to any record, outside that part, below the attach threshold, so of another
+    customer; a thin record's rival there counts as any other."""
     left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
     attach_threshold = min(threshold, ATTACH_THRESHOLD) if attach_threshold is None else attach_threshold
     con.execute(f"""
@@ -85,8 +90,10 @@ def cluster_records(con: duckdb.DuckDBPyConnection, records: str, edges: str, th
             window w as (partition by a order by is_forced desc, match_probability desc, cluster_id)
         )
         select a as {UNIQUE_ID}, cluster_id from ranked
+        {f"left join {outside} as o on o.{UNIQUE_ID} = ranked.a" if outside else ""}
         where rank = 1 and (is_forced or (match_probability >= {attach_threshold}
-              and coalesce(runner_up, 0) < {RIVAL_RATIO} * match_probability))
+              and greatest(coalesce(runner_up, 0), {"coalesce(o.best_outside_anchor, 0)" if outside else "0"})
+                  < {RIVAL_RATIO} * match_probability))
     """)
     con.execute(f"""
         create or replace table _unattached as
@@ -210,29 +217,23 @@ def _with_birth_date_conflicts(con: duckdb.DuckDBPyConnection, records: str, mem
     duplicates replace birth dates so; a file of a million records has namesakes for most
     names, and there the rule holds as before."""
     left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
+    has_flag = any(row[0] == "is_rare_name" for row in con.execute(f"describe {records}").fetchall())
+    # the flag comes with the records when they are a part of the file (matching.incremental_clusters)
+    rare_names = f"select {UNIQUE_ID}, is_rare_name from {records}" if has_flag else rare_names_sql(records)
     con.execute(f"""
         create or replace table _birth_date_conflicts as
-        with named as (
-            select {UNIQUE_ID}, first_name_key, last_name_key from {records}
-            where first_name_key is not null and last_name_key is not null
-        ),
-        name_counts as (
-            select {UNIQUE_ID},
-                   count(*) over (partition by first_name_key) * count(*) over (partition by last_name_key)
-                   / count(*) over () as namesakes
-            from named
-        ),
+        with rare_names as ({rare_names}),
         dated as (
             select m.cluster_id, r.{UNIQUE_ID}, r.birth_date, r.first_name_key, r.last_name_key,
-                   coalesce(c.namesakes, {NAMESAKES_EXPECTED}) as namesakes
+                   coalesce(c.is_rare_name, false) as is_rare_name
             from {membership} as m join {records} as r using ({UNIQUE_ID})
-            left join name_counts as c using ({UNIQUE_ID})
+            left join rare_names as c using ({UNIQUE_ID})
             where r.birth_date is not null
         )
         select a.{UNIQUE_ID} as {left}, b.{UNIQUE_ID} as {right}
         from dated as a join dated as b on a.cluster_id = b.cluster_id and a.{UNIQUE_ID} < b.{UNIQUE_ID}
         where a.birth_date <> b.birth_date
-            and not ({_one_name_up_to_a_typo("a", "b")} and greatest(a.namesakes, b.namesakes) < {NAMESAKES_EXPECTED})
+            and not ({_one_name_up_to_a_typo("a", "b")} and a.is_rare_name and b.is_rare_name)
             and not exists (  -- a must-link (a person's decision, a login) overrules the dates,
                 -- and so does the model when it links the two records directly, dates and all
                 select 1 from {edges} as e
@@ -249,6 +250,23 @@ def _with_birth_date_conflicts(con: duckdb.DuckDBPyConnection, records: str, mem
     if not con.execute("select count(*) from _birth_date_conflicts").fetchall()[0][0]:
         return cannot_link
     return "_birth_date_conflicts"
+
+
+def rare_names_sql(records: str) -> str:
+    """SQL: (record_key, is_rare_name) of every record of ``records`` with a first and a last
+    name key: fewer than NAMESAKES_EXPECTED records of the file would carry that name by
+    chance (count of the first name x count of the last name / records carrying both). A
+    statistic of the whole file: a part of it is clustered with the flags of the whole."""
+    return f"""
+        with named as (
+            select {UNIQUE_ID}, first_name_key, last_name_key from {records}
+            where first_name_key is not null and last_name_key is not null
+        )
+        select {UNIQUE_ID},
+               count(*) over (partition by first_name_key) * count(*) over (partition by last_name_key)
+               / count(*) over () < {NAMESAKES_EXPECTED} as is_rare_name
+        from named
+    """
 
 
 def _merge_along_forced_links(con: duckdb.DuckDBPyConnection, membership: str, edges: str) -> None:

@@ -139,7 +139,8 @@ def _prior_at_least(linker: Linker, con: duckdb.DuckDBPyConnection, table: str) 
 
 
 def cluster_scored_pairs(records: pa.Table, pairs: pa.Table, threshold: float = DEFAULT_THRESHOLD,
-                         overrides: pa.Table | None = None, pairs_are_checked: bool = False) -> pa.Table:
+                         overrides: pa.Table | None = None, pairs_are_checked: bool = False,
+                         outside: pa.Table | None = None) -> pa.Table:
     """Cluster records from pairs scored earlier (record_key_l, record_key_r, match_probability),
     e.g. by matching.incremental; same result columns as link_records. ``records`` needs
     only matching.prepare.CLUSTERING_COLUMNS.
@@ -147,7 +148,7 @@ def cluster_scored_pairs(records: pa.Table, pairs: pa.Table, threshold: float = 
     Pairs are put in canonical order, deduplicated and kept only between ``records``, unless
     ``pairs_are_checked`` says they already are (int_scored_pairs: scored so, and its dbt
     tests check it). At ten million records (31 million pairs) that check's hash tables took
-    matching's DuckDB past its memory limit."""
+    matching's DuckDB past its memory limit. ``outside``: see matching.cluster.cluster_records."""
     _check_thresholds([threshold])
     con = workspace()
     try:
@@ -175,7 +176,11 @@ def cluster_scored_pairs(records: pa.Table, pairs: pa.Table, threshold: float = 
                 group by 1, 2
             """)
         con.unregister("pairs_input")
-        return _clusters_at(con, [threshold], overrides)[threshold]
+        if outside is not None:
+            con.register("outside_input", outside)
+            con.execute("create table outside_links as select * from outside_input")
+            con.unregister("outside_input")
+        return _clusters_at(con, [threshold], overrides, "outside_links" if outside is not None else None)[threshold]
     finally:
         con.close()
 
@@ -187,19 +192,22 @@ def _check_thresholds(thresholds: list[float]) -> None:
 
 
 def _clusters_at(con: duckdb.DuckDBPyConnection, thresholds: list[float],
-                 overrides: pa.Table | None) -> dict[float, pa.Table]:
+                 overrides: pa.Table | None, outside: str | None = None) -> dict[float, pa.Table]:
     """The human decisions applied to table scored_pairs, then the records of identity_records
     clustered at each threshold: the one way both entry points (link_records_at, which scores
     the pairs, and cluster_scored_pairs, which is given them) turn pairs into customers."""
     cannot_link = apply_overrides(con, overrides, "scored_pairs")
     results = {}
     for threshold in thresholds:
-        membership = cluster_records(con, "identity_records", "scored_pairs", threshold, cannot_link=cannot_link)
-        results[threshold] = con.sql(_result_sql(membership, "scored_pairs", threshold)).to_arrow_table()
+        membership = cluster_records(con, "identity_records", "scored_pairs", threshold, cannot_link=cannot_link,
+                                     outside=outside)
+        results[threshold] = con.sql(_result_sql(membership, "scored_pairs", threshold, outside)).to_arrow_table()
     return results
 
 
-def _result_sql(membership: str, predictions: str, threshold: float) -> str:
+def _result_sql(membership: str, predictions: str, threshold: float, outside: str | None = None) -> str:
+    # a part of the file: a record's pairs outside it are to other customers
+    best_out = ("greatest(edge_sides.best_out, outside.best_outside)" if outside else "edge_sides.best_out")
     return f"""
         with membership as (
             select {UNIQUE_ID} as record_key, cluster_id from {membership}
@@ -230,12 +238,13 @@ def _result_sql(membership: str, predictions: str, threshold: float) -> str:
                 round(
                     (case when cluster_sizes.cluster_size = 1 then 1.0
                           else coalesce(edge_sides.best_in, {threshold}) end)
-                    * (1.0 - coalesce(edge_sides.best_out, 0.0)),
+                    * (1.0 - coalesce({best_out}, 0.0)),
                     6
                 ) as match_confidence
             from membership
             join cluster_sizes using (cluster_id)
             left join edge_sides using (record_key)
+            {f"left join {outside} as outside using (record_key)" if outside else ""}
         )
         select * from final order by record_key
     """

@@ -35,6 +35,15 @@ SPARSE_KEYS = {"sparse_birth_date_key": "birth_date", "sparse_postcode_key": "po
 CLUSTERING_COLUMNS = ("record_key", "first_name_key", "last_name_key", "birth_date", "email_key", "phone_key",
                       "street_key", "postcode_key")
 
+# SQL over a record's columns: it carries at least two kinds of identifying evidence
+ANCHOR_SQL = """(
+                (first_name_key is not null or last_name_key is not null)::int
+                + (birth_date is not null)::int
+                + (email_key is not null)::int
+                + (phone_key is not null)::int
+                + (street_key is not null or postcode_key is not null)::int
+            ) >= 2"""
+
 
 def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str = "identity_records",
                  blocking_keys: bool = True) -> int:
@@ -55,14 +64,10 @@ def load_records(con: duckdb.DuckDBPyConnection, records: pa.Table, table: str =
     loads only CLUSTERING_COLUMNS, which is all ``records`` then needs to hold.
     """
     columns = INPUT_COLUMNS if blocking_keys else CLUSTERING_COLUMNS
+    if not blocking_keys and "is_rare_name" in records.column_names:
+        columns = (*columns, "is_rare_name")  # a part of a file, with the file's flags (matching.cluster)
     con.register("records_input", records.select(list(columns)))
-    anchor = """(
-                (first_name_key is not null or last_name_key is not null)::int
-                + (birth_date is not null)::int
-                + (email_key is not null)::int
-                + (phone_key is not null)::int
-                + (street_key is not null or postcode_key is not null)::int
-            ) >= 2 as is_anchor"""
+    anchor = f"{ANCHOR_SQL} as is_anchor"
     rare = {  # key: (first part, last part, cap)
         # a name of several words by its first given word and first surname word
         "rare_name_key": ("given_word_key", "surname_key", RARE_NAME_CAP),

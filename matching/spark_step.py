@@ -6,7 +6,7 @@ on Databricks, so on the `spark` target those models are disabled and ``run_matc
 writes Spark tables of the same names and columns, which the later models read (dbt
 source `matching`). The logic is the models' own: incremental scoring
 (matching.incremental, pairs compared on Spark through matching.spark_backend),
-clustering (matching.predict.cluster_scored_pairs) and stable ids (matching.stable_ids).
+clustering (matching.incremental_clusters, the whole file) and stable ids (matching.stable_ids).
 
 Where the work happens: records, pairs and ids travel between Spark and the driver as
 Arrow. Scoring's pairwise comparisons run on Spark; clustering runs on the driver in
@@ -24,13 +24,15 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from matching.incremental import Scorer, model_version, score_all, score_new
+from matching.incremental_clusters import clustering_params, recluster
 from matching.model_choice import choose, latest_choice, model_of
 from matching.overrides import with_deterministic_links
-from matching.predict import DEFAULT_THRESHOLD, cluster_scored_pairs
+from matching.predict import DEFAULT_THRESHOLD
 from matching.settings import INPUT_COLUMNS
 from matching.stable_ids import assign_customer_ids
 
@@ -74,11 +76,9 @@ def run_matching(spark, schema: str, threshold: float = DEFAULT_THRESHOLD, full_
     summary.seconds["score"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    pairs = pair_rows.filter(pc.not_equal(pair_rows.column("record_key_l"), pair_rows.column("record_key_r")))
     overrides = with_deterministic_links(_read(spark, f"{schema}.match_overrides"),
                                          _read(spark, f"{schema}.int_identity_links"))
-    clusters = cluster_scored_pairs(records, pairs.select(["record_key_l", "record_key_r", "match_probability"]),
-                                    threshold=threshold, overrides=overrides)
+    clusters = _clusters(records, pair_rows, overrides, threshold, now)
     _write(spark, clusters, f"{schema}.{CLUSTERS}")
     summary.customers = len(pc.unique(clusters.column("cluster_id")))
     summary.seconds["cluster"] = time.perf_counter() - started
@@ -123,6 +123,20 @@ def _scored_pairs(spark, schema: str, records: pa.Table, model: dict, now: datet
     if kept is not None:
         rows = pa.concat_tables([kept.select(rows.column_names).cast(rows.schema), rows])
     return rows, update.hashes.num_rows
+
+
+def _clusters(records: pa.Table, pair_rows: pa.Table, overrides: pa.Table, threshold: float,
+              now: datetime) -> pa.Table:
+    """The whole file clustered, with the columns the DuckDB model keeps (matching.incremental_clusters)."""
+    con = duckdb.connect()
+    try:
+        con.register("records", records)
+        con.register("pairs", pair_rows)
+        versions = pc.unique(pair_rows.column("model_version")).to_pylist()
+        params = clustering_params(threshold, versions[0] if len(versions) == 1 else None)
+        return recluster(con, "records", "pairs", overrides, None, threshold, params, now).rows
+    finally:
+        con.close()
 
 
 def _assignments(spark, schema: str, clusters: pa.Table, now: datetime, full_refresh: bool) -> pa.Table:

@@ -40,11 +40,16 @@ def new_customer_id(seed: str, taken: set[str] | dict) -> str:
         salt += 1
 
 
-def assign_customer_ids(clusters: pa.Table, log: pa.Table | None, now: datetime) -> pa.Table:
+def assign_customer_ids(clusters: pa.Table, log: pa.Table | None, now: datetime,
+                        issued_ids: pa.Array | None = None) -> pa.Table:
     """clusters: (record_key, cluster_id); log: the assignments returned by earlier runs
     (at least record_key, customer_id, customer_id_issued_at, assigned_at), or None at first.
     Returns one row per record: record_key, customer_id, customer_id_issued_at,
     previous_customer_id, change_reason (null | 'new' | 'merged' | 'split'), assigned_at.
+
+    ``clusters`` may be a part of the file (the customers a run re-clustered) when it holds
+    every record of each earlier customer it touches: then ``log`` needs only those records'
+    rows, and ``issued_ids`` every id ever issued, so that no id is issued twice.
 
     In SQL (an in-memory DuckDB over the Arrow tables): at a million records the same rules
     as Python loops over dictionaries took 6 s, and 12 s once there was a log to read."""
@@ -59,6 +64,8 @@ def assign_customer_ids(clusters: pa.Table, log: pa.Table | None, now: datetime)
         # a cluster without an id gets one derived from its smallest record key, salted if
         # that id was ever issued (the smaller part of a split often has the old smallest key)
         taken = {row[0] for row in con.execute("select customer_id from issued").fetchall()}
+        if issued_ids is not None:
+            taken.update(issued_ids.to_pylist())
         fresh = []
         for cluster_id, seed in con.execute("select cluster_id, min(record_key) from clusters_in "
                                             "anti join kept using (cluster_id) group by 1 order by 1").fetchall():

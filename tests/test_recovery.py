@@ -31,7 +31,8 @@ CDP = str(Path(sys.executable).parent / "cdp")
 # (membership_key embeds the entry time, dbt_scd_id the snapshot time; is_current still tells
 # open from closed memberships)
 VOLATILE = {"_loaded_at", "loaded_at", "rejected_at", "assigned_at", "customer_id_issued_at", "erased_at",
-            "published_at", "changed_at", "scored_at", "chosen_at", "entered_at", "exited_at", "membership_key",
+            "published_at", "changed_at", "scored_at", "chosen_at", "clustered_at", "entered_at", "exited_at",
+            "membership_key",
             "dbt_valid_from", "dbt_valid_to", "dbt_updated_at", "dbt_scd_id"}
 
 
