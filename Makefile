@@ -53,13 +53,16 @@ train: setup
 # Speed, memory and quality at scale: make bench PEOPLE=250000 (about 4 identity records a person);
 # INCREMENTAL=0.01 then adds 1% of the identity records as a second batch and times that run too
 # (INCREMENTAL_RUNS=5: five such batches, one run each, as five days);
-# COUNTRIES=GB generates British people instead (a population the model was not tuned on)
+# COUNTRIES=GB generates British people instead (a population the model was not tuned on);
+# NAME_DENSE=1: names, birth dates and addresses only, the names drawn from the 25 most common
+# of each list, so most names are shared by many people (FEBRL-like small pools)
 PEOPLE ?= 25000
 INCREMENTAL ?= 0
 INCREMENTAL_RUNS ?= 1
 COUNTRIES ?=
+NAME_DENSE ?=
 bench: setup
-	$(BIN)/python -m cdp.quality.scale --people $(PEOPLE) --incremental $(INCREMENTAL) --incremental-runs $(INCREMENTAL_RUNS) $(if $(COUNTRIES),--countries $(COUNTRIES))
+	$(BIN)/python -m cdp.quality.scale --people $(PEOPLE) --incremental $(INCREMENTAL) --incremental-runs $(INCREMENTAL_RUNS) $(if $(COUNTRIES),--countries $(COUNTRIES)) $(if $(NAME_DENSE),--names-only --name-pool 25)
 
 # Match quality side by side with plain Splink, recordlinkage and the exact e-mail/phone rule,
 # on FEBRL 1-4, Splink's fake_1000 and the generated samples (cdp/quality/side_by_side.py);

@@ -331,3 +331,20 @@ def test_russian_speakers_records_carry_patronymics_sometimes(generated):
     calls = [r["caller_name"] or "" for r in _entity_rows(landing, "callcentre/calls")]
     assert 0 < sum(bool(shaped.search(name)) for name in crm) < 0.2 * len(crm)
     assert any(shaped.search(name) for name in calls)
+
+
+def test_a_name_pool_makes_a_name_dense_file_and_leaves_the_default_pools_alone(tmp_path):
+    """--name-pool 3 (make bench NAME_DENSE=1 uses 25): British people's surnames come from
+    the three most common only (spelt as records spell them: upper case, a 'Jr', a typo), so
+    each is shared by many; the generator's pools are as before afterwards."""
+    from cdp.generate import gb, people
+
+    before = people.EN_LAST
+    generate(tmp_path / "dense", tmp_path / "dense.csv", people=5 * N, seed=5, countries=("GB",), name_pool=3)
+    assert people.EN_LAST is before
+    common = {name.lower() for name in gb.SURNAMES[:3]}
+    dense = [(r["last_name"] or "").lower() for r in _entity_rows(tmp_path / "dense", "crm/contacts")]
+    assert sum(any(name in last for name in common) for last in dense) > 0.9 * len(dense)
+    generate(tmp_path / "usual", tmp_path / "usual.csv", people=5 * N, seed=5, countries=("GB",))
+    usual = [(r["last_name"] or "").lower() for r in _entity_rows(tmp_path / "usual", "crm/contacts")]
+    assert sum(any(name in last for name in common) for last in usual) < 0.3 * len(usual)

@@ -18,7 +18,7 @@ from pathlib import Path
 from cdp.ingest.contract import ENTITIES_BY_KEY
 
 from .channels import OUTPUTS, Emitter
-from .people import Population
+from .people import Population, small_name_pools
 from .places import COUNTRIES, COUNTRY_WEIGHTS
 from .writer import CsvWriter, open_writer
 
@@ -77,10 +77,15 @@ def _paths(landing: Path, end_date: date, batch1: date) -> dict[str, Path]:
 
 
 def generate(landing_dir: Path, truth_path: Path, people: int = 3000, seed: int = 42,
-             end_date: date = date(2026, 11, 1), countries: tuple[str, ...] = COUNTRIES) -> dict:
+             end_date: date = date(2026, 11, 1), countries: tuple[str, ...] = COUNTRIES,
+             name_pool: int | None = None) -> dict:
     """Write the sample landing zone and the ground truth; return counts per entity.
     ``countries`` picks the population: the default Russian, Romanian and Moldovan one, or
-    e.g. ("GB",) for British people (see cdp.generate.gb)."""
+    e.g. ("GB",) for British people (see cdp.generate.gb). ``name_pool``: draw names from
+    that many of each list only (a name-dense file, see people.small_name_pools)."""
+    if name_pool is not None:
+        with small_name_pools(name_pool):
+            return generate(landing_dir, truth_path, people, seed, end_date, countries)
     if people < 1:
         raise ValueError("people must be >= 1")
     unknown = sorted(set(countries) - set(COUNTRY_WEIGHTS))

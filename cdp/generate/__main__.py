@@ -1,7 +1,7 @@
 """Generate the sample landing zone.
 
 Usage: ``python -m cdp.generate --people 3000 --seed 42 --out data/landing
---truth data/ground_truth/identity.csv [--end-date 2026-11-01] [--countries GB]``.
+--truth data/ground_truth/identity.csv [--end-date 2026-11-01] [--countries GB] [--name-pool 25]``.
 """
 
 from __future__ import annotations
@@ -30,12 +30,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--countries", default=",".join(COUNTRIES),
                         help=f"comma-separated countries of the people (default {','.join(COUNTRIES)}; "
                              "GB: British people, a population the matching model was not tuned on)")
+    parser.add_argument("--name-pool", type=int, default=None, metavar="N",
+                        help="draw first names and surnames from the N most common of each list only: "
+                             "a name-dense file where most names are shared by many people")
     args = parser.parse_args(argv)
     out = args.out if args.out is not None else landing_dir()
     started = time.perf_counter()
     countries = tuple(c.strip().upper() for c in args.countries.split(",") if c.strip())
     summary = generate(out, args.truth, people=args.people, seed=args.seed, end_date=args.end_date,
-                       countries=countries)
+                       countries=countries, name_pool=args.name_pool)
     elapsed = time.perf_counter() - started
     print(f"generated {summary['people']} people in {summary['households']} households "
           f"(seed {summary['seed']}, end date {summary['end_date']}) in {elapsed:.1f}s")

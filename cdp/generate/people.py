@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from . import gb
@@ -28,6 +29,25 @@ MD_LAST = N.Zipf(N.MD_SURNAMES, 0.6, tail=N.RO_SURNAME_TAIL, tail_share=0.6)
 EN_MALE = N.Zipf(gb.MALE, 0.6)
 EN_FEMALE = N.Zipf(gb.FEMALE, 0.6)
 EN_LAST = N.Zipf(gb.SURNAMES, 0.6, tail=gb.SURNAME_TAIL, tail_share=0.6)
+_NAME_POOLS = {"RU_MALE": N.RU_MALE, "RU_FEMALE": N.RU_FEMALE, "RU_LAST": N.RU_SURNAMES, "RO_MALE": N.RO_MALE,
+               "RO_FEMALE": N.RO_FEMALE, "RO_LAST": N.RO_SURNAMES, "MD_LAST": N.MD_SURNAMES, "EN_MALE": gb.MALE,
+               "EN_FEMALE": gb.FEMALE, "EN_LAST": gb.SURNAMES}
+
+
+@contextmanager
+def small_name_pools(size: int) -> Iterator[None]:
+    """Draw every first name and surname from the ``size`` most common of each list, with no
+    tail of rare ones: a name-dense file, where most names are shared by hundreds of
+    people at a million records (as in FEBRL's small pools), so names alone cannot tell
+    people apart. The module's pickers are swapped for the block and restored after."""
+    if size < 1:
+        raise ValueError(f"a name pool needs at least one name, got {size}")
+    saved = {name: globals()[name] for name in _NAME_POOLS}
+    globals().update({name: N.Zipf(list(pool)[:size], 0.6) for name, pool in _NAME_POOLS.items()})
+    try:
+        yield
+    finally:
+        globals().update(saved)
 
 EMAIL_DOMAINS = {
     "RU": N.Zipf(("mail.ru", "yandex.ru", "gmail.com", "bk.ru", "inbox.ru", "list.ru", "rambler.ru", "ya.ru"),

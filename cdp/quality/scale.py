@@ -1,7 +1,7 @@
 """Benchmark: generate exports at a given scale, run every stage, print time, memory and quality.
 
     python -m cdp.quality.scale --people 25000 [--seed 42] [--incremental 0.01 [--incremental-runs 5] | --names-only]
-                        [--countries GB] [--workdir bench/runs] [--json FILE]
+                        [--countries GB] [--name-pool 25] [--workdir bench/runs] [--json FILE]
 
 Each stage runs as its own process so its peak memory (RSS) is its own: generate, load,
 one `dbt build` (as the Dagster job and an analyst run it), Great Expectations checks,
@@ -211,16 +211,16 @@ def _pipeline(stages: list[dict], prefix: str, warehouse: Path, env: dict[str, s
 
 def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float = 0.0,
           reuse: Path | None = None, names_only: bool = False, countries: str | None = None,
-          incremental_runs: int = 1) -> dict:
+          incremental_runs: int = 1, name_pool: int | None = None) -> dict:
     if incremental_runs > 1 and (reuse or not incremental):
         raise ValueError("--incremental-runs chains batches held back from fresh exports: "
                          "give --incremental, not --reuse")
     if names_only and (reuse or incremental):
         raise ValueError("--names-only rewrites freshly generated exports: not with --reuse or --incremental")
-    if countries and reuse:
-        raise ValueError("--countries picks the people of freshly generated exports: not with --reuse")
+    if (countries or name_pool) and reuse:
+        raise ValueError("--countries and --name-pool pick the people of freshly generated exports: not with --reuse")
     label = "".join(f"_{part}" for part in (countries and countries.replace(",", ""),
-                                            names_only and "names_only") if part)
+                                            name_pool and f"pool{name_pool}", names_only and "names_only") if part)
     run_dir = reuse or workdir / f"people{people}_seed{seed}{label}_{int(time.time())}"
     landing, warehouse, truth = run_dir / "landing", run_dir / "warehouse.duckdb", run_dir / "truth.csv"
     env = dict(os.environ, CDP_LANDING_DIR=str(landing), CDP_WAREHOUSE=str(warehouse),
@@ -232,7 +232,8 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
         if reuse is None:
             stages.append(_run("generate", [python, "-m", "cdp.generate", "--people", str(people), "--seed",
                                             str(seed), "--out", str(landing), "--truth", str(truth),
-                                            *(["--countries", countries] if countries else [])], env))
+                                            *(["--countries", countries] if countries else []),
+                                            *(["--name-pool", str(name_pool)] if name_pool else [])], env))
         if names_only:
             started = time.perf_counter()
             left = strip_contact_points(landing, truth)
@@ -261,7 +262,7 @@ def bench(people: int, seed: int, workdir: Path, keep: bool, incremental: float 
     result = {
         # exports reused from elsewhere: their people are counted, their seed is not known here
         "people": _people_in(truth) if reuse else people, "seed": None if reuse else seed,
-        "names_only": names_only, "countries": countries or "default",
+        "names_only": names_only, "countries": countries or "default", "name_pool": name_pool,
         "machine": f"{platform.machine()} {os.cpu_count()} cores",
         "stages": stages,
         "pipeline_wall_seconds": round(sum(s["wall_seconds"] for s in full), 1),
@@ -309,10 +310,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--countries", default=None, metavar="LIST",
                         help="generate people of these countries instead of the default mix, e.g. GB: a "
                              "population the matching model was not tuned on (cdp.generate.gb)")
+    parser.add_argument("--name-pool", type=int, default=None, metavar="N",
+                        help="draw names from the N most common of each list only (cdp.generate --name-pool): "
+                             "with --names-only, a name-dense file where most names are shared by many people")
     args = parser.parse_args(argv)
     try:
         result = bench(args.people, args.seed, args.workdir, args.keep, args.incremental, args.reuse, args.names_only,
-                       args.countries, args.incremental_runs)
+                       args.countries, args.incremental_runs, args.name_pool)
     except ValueError as error:
         parser.error(str(error))
     print(f"{'stage':<40}{'wall s':>9}{'peak RSS MiB':>14}  rows")
