@@ -15,6 +15,8 @@ from matching.incremental_clusters import clustering_params, recluster
 from matching.overrides import OVERRIDE_COLUMNS
 
 PARAMS = clustering_params(0.9, "v1")
+# one person's two records the first run could not link (no pair between them); a newcomer will
+MERGED = ("crm:contacts:0010-1", "crm:contacts:8000-0")
 FIRST = ["anna", "boris", "clara", "dmitri", "elena", "fedor", "galina", "igor", "olga", "pavel"]
 LAST = ["ivanova", "petrov", "smirnova", "kuznetsov", "popova", "sokolov", "lebedeva", "kozlov"]
 
@@ -32,9 +34,12 @@ def _file(seed: int = 7, people: int = 400) -> tuple[list[dict], dict[tuple[str,
         for copy in range(rng.randint(1, 4)):
             key = f"crm:contacts:{person:04d}-{copy}"
             thin = rng.random() < 0.2
+            # a thin record (one kind of evidence: a chat's display name) can join a customer, not merge two
             records.append({"record_key": key, "first_name_key": None if thin else first, "last_name_key": last,
-                            "birth_date": None if thin else born, "email_key": email if copy % 2 == 0 else None,
-                            "phone_key": None, "street_key": None, "postcode_key": f"pc{person % 50}"})
+                            "birth_date": None if thin else born,
+                            "email_key": email if copy % 2 == 0 and not thin else None,
+                            "phone_key": None, "street_key": None,
+                            "postcode_key": None if thin else f"pc{person % 50}"})
             keys.append(key)
         for i, a in enumerate(keys):
             for b in keys[i + 1:]:
@@ -79,6 +84,7 @@ def batch():
     """The file clustered in full, then a batch applied and clustered incrementally; and the
     same final file clustered in full, in a second connection."""
     records, pairs = _file()
+    records.append(next(r for r in records if r["record_key"] == MERGED[0]) | {"record_key": MERGED[1]})
     con = duckdb.connect()
     _load(con, records, pairs, {})
     overrides = [("crm:contacts:0003-0", "crm:contacts:0009-0", "must_link")]
@@ -90,9 +96,9 @@ def batch():
     by_key = {r["record_key"]: r for r in records}
     hashes = {}
     # new records: one that bridges two existing customers (a merge), one joining a customer
-    records.append(by_key["crm:contacts:0010-0"] | {"record_key": "crm:contacts:9000-0"})
-    pairs[("crm:contacts:0010-0", "crm:contacts:9000-0")] = 0.99
-    pairs[("crm:contacts:0011-0", "crm:contacts:9000-0")] = 0.99
+    records.append(by_key[MERGED[0]] | {"record_key": "crm:contacts:9000-0"})
+    pairs[(MERGED[0], "crm:contacts:9000-0")] = 0.99
+    pairs[(MERGED[1], "crm:contacts:9000-0")] = 0.99
     records.append(by_key["crm:contacts:0020-0"] | {"record_key": "crm:contacts:9001-0"})
     pairs[("crm:contacts:0020-0", "crm:contacts:9001-0")] = 0.97
     # a changed record: scored again, its old pairs gone and new ones in
@@ -121,11 +127,12 @@ def batch():
 
 
 def test_incremental_clustering_equals_a_full_clustering(batch):
-    con, full, _, update, split, _ = batch
+    con, full, before, update, split, _ = batch
     assert not update.everything
     assert _rows(con, "clusters") == _rows(full, "clusters")
     cluster_of = dict(con.execute("select record_key, cluster_id from clusters").fetchall())
-    assert cluster_of["crm:contacts:0010-0"] == cluster_of["crm:contacts:0011-0"]  # merged through the newcomer
+    assert before[MERGED[0]][1] != before[MERGED[1]][1]
+    assert cluster_of[MERGED[0]] == cluster_of[MERGED[1]]  # merged through the newcomer
     assert cluster_of[split[0]] != cluster_of[split[-1]]  # split by the cannot-link
     assert "crm:contacts:0040-0" not in cluster_of
 
@@ -150,3 +157,45 @@ def test_other_parameters_recluster_everything(batch):
     update = recluster(con, "records", "pairs", _overrides([]), "clusters", 0.8, clustering_params(0.8, "v1"),
                        datetime(2026, 1, 5))
     assert update.everything and update.rows.num_rows == con.execute("select count(*) from records").fetchall()[0][0]
+
+
+def test_several_batches_equal_a_full_clustering():
+    """Five daily batches, each clustered on top of the last: new records (some joining two
+    customers), records scored again, records gone, a must-link taken back; after each,
+    the table equals a full clustering of the same file."""
+    records, pairs = _file(seed=11)
+    rng = random.Random(3)
+    overrides = [("crm:contacts:0001-0", "crm:contacts:0002-0", "must_link")]
+    con = duckdb.connect()
+    _load(con, records, pairs, {})
+    con.register("rows", _cluster(con, _overrides(overrides), None, datetime(2026, 1, 1)).rows)
+    con.execute("create table clusters as select * from rows")
+    con.unregister("rows")
+    hashes: dict[str, str] = {}
+    for day in range(1, 6):
+        keys = [r["record_key"] for r in records]
+        for number in range(5):
+            new = f"web:accounts:{day}-{number}"
+            records.append(rng.choice(records) | {"record_key": new})
+            for other in rng.sample(keys, 2):
+                pairs[tuple(sorted((new, other)))] = round(rng.uniform(0.05, 0.99), 6)
+        changed, gone = rng.sample(keys, 2)
+        hashes[changed] = f"h{day}"
+        pairs = {pair: p for pair, p in pairs.items() if changed not in pair and gone not in pair}
+        pairs[tuple(sorted((changed, rng.choice(keys))))] = 0.93
+        records = [r for r in records if r["record_key"] != gone]
+        if day == 3:
+            overrides = []  # the must-link taken back
+        _load(con, records, pairs, hashes)
+        update = _cluster(con, _overrides(overrides), "clusters", datetime(2026, 1, 1 + day))
+        assert not update.everything
+        con.register("rows", update.rows)
+        con.execute("insert into clusters select * from rows")
+        con.unregister("rows")
+        full = duckdb.connect()
+        _load(full, records, pairs, hashes)
+        full.register("rows", _cluster(full, _overrides(overrides), None, datetime(2026, 2, 1)).rows)
+        full.execute("create table clusters as select * from rows")
+        assert _rows(con, "clusters") == _rows(full, "clusters"), f"day {day}"
+        full.close()
+    con.close()
