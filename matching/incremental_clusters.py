@@ -37,18 +37,15 @@ import duckdb
 import pyarrow as pa
 
 from matching.cluster import ATTACH_THRESHOLD, connected_components, rare_names_sql
-from matching.overrides import OVERRIDE_COLUMNS
+from matching.overrides import OVERRIDE_COLUMNS, canonical_overrides_sql
 from matching.predict import cluster_scored_pairs
 from matching.prepare import ANCHOR_SQL, CLUSTERING_COLUMNS
 from matching.settings import UNIQUE_ID
 
 # Raise when matching.cluster's rules change, so kept clusters are not mixed with new ones.
 CLUSTERING_RULES_VERSION = "1"
-# What int_identity_clusters keeps beside each record's cluster, to tell next time what changed.
-STATE_COLUMNS = ("component_id", "input_hash", "overrides_hash", "pairs_fingerprint", "is_rare_name",
-                 "clustering_params",
-                 "clustered_at")
-
+# The rows int_identity_clusters holds: each record's cluster, and what clustering saw of it
+# (the state a later run compares with to tell what changed).
 EMPTY = pa.schema([(UNIQUE_ID, pa.string()), ("cluster_id", pa.string()), ("cluster_size", pa.int64()),
                    ("best_match_probability", pa.float64()), ("match_confidence", pa.float64()),
                    ("component_id", pa.string()), ("input_hash", pa.string()), ("overrides_hash", pa.string()),
@@ -109,15 +106,8 @@ def _prepare_state(con: duckdb.DuckDBPyConnection, records: str, pairs: str, ove
     each current record's input hash, overrides hash and rare-name flag."""
     left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
     con.register("_cl_overrides_input", overrides.select(list(OVERRIDE_COLUMNS)))
-    con.execute(f"""
-        create or replace temp table _cl_overrides as
-        select distinct least(left_record_key, right_record_key) as {left},
-               greatest(left_record_key, right_record_key) as {right}, decision
-        from _cl_overrides_input
-        where left_record_key <> right_record_key
-            and left_record_key in (select {UNIQUE_ID} from {records})
-            and right_record_key in (select {UNIQUE_ID} from {records})
-    """)
+    canonical = canonical_overrides_sql("_cl_overrides_input", records)
+    con.execute(f"create or replace temp table _cl_overrides as {canonical}")
     con.unregister("_cl_overrides_input")
     con.execute(f"""
         create or replace temp table _cl_state as

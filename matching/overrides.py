@@ -27,23 +27,29 @@ def with_deterministic_links(overrides: pa.Table, links: pa.Table) -> pa.Table:
     return pa.concat_tables([overrides.select(list(OVERRIDE_COLUMNS)).cast(schema), as_must_links])
 
 
+def canonical_overrides_sql(overrides: str, records: str) -> str:
+    """SQL: the overrides (OVERRIDE_COLUMNS) between two distinct records of ``records``, each
+    pair once, as (record_key_l <= record_key_r, decision)."""
+    return f"""
+        select distinct
+            least(left_record_key, right_record_key) as {UNIQUE_ID}_l,
+            greatest(left_record_key, right_record_key) as {UNIQUE_ID}_r,
+            decision
+        from {overrides}
+        where left_record_key <> right_record_key
+            and left_record_key in (select {UNIQUE_ID} from {records})
+            and right_record_key in (select {UNIQUE_ID} from {records})
+    """
+
+
 def apply_overrides(con: duckdb.DuckDBPyConnection, overrides: pa.Table | None, pairs: str) -> str | None:
     """Rewrite the scored pairs by the overrides; returns the cannot-link table name, or None."""
     if overrides is None or overrides.num_rows == 0:
         return None
     left, right = f"{UNIQUE_ID}_l", f"{UNIQUE_ID}_r"
     con.register("overrides_input", overrides.select(list(OVERRIDE_COLUMNS)))
-    con.execute(f"""
-        create or replace table _overrides as
-        select distinct
-            least(left_record_key, right_record_key) as {left},
-            greatest(left_record_key, right_record_key) as {right},
-            decision
-        from overrides_input
-        where left_record_key <> right_record_key
-            and left_record_key in (select {UNIQUE_ID} from identity_records)
-            and right_record_key in (select {UNIQUE_ID} from identity_records)
-    """)
+    canonical = canonical_overrides_sql("overrides_input", "identity_records")
+    con.execute(f"create or replace table _overrides as {canonical}")
     con.unregister("overrides_input")
     con.execute(f"""
         delete from {pairs} using _overrides
