@@ -93,7 +93,7 @@ def generate(landing_dir: Path, truth_path: Path, people: int = 3000, seed: int 
         raise ValueError(f"countries must be some of {', '.join(COUNTRY_WEIGHTS)}, got {', '.join(countries)}")
     landing_dir, truth_path = Path(landing_dir), Path(truth_path)
     rng = random.Random(seed)
-    emitter = Emitter(rng, end_date, SPAN_DAYS, countries)
+    emitter = Emitter(rng, end_date, SPAN_DAYS, countries, seed)
     population = Population(rng, SPAN_DAYS, countries)
     paths = _paths(landing_dir, end_date, emitter.batch1_date)
     writers = {key: open_writer(path, ENTITIES_BY_KEY[key.partition("@")[0]].columns)

@@ -16,6 +16,7 @@ from . import catalog, gb
 from . import names as N
 from . import places as P
 from . import render as R
+from .habits import Habit
 from .people import Person
 
 DAY = 86400
@@ -96,8 +97,10 @@ def _month_back(d: date) -> date:
 
 class Emitter:
     def __init__(self, rng: random.Random, end_date: date, span_days: int,
-                 countries: tuple[str, ...] = P.COUNTRIES):
+                 countries: tuple[str, ...] = P.COUNTRIES, seed: int = 0):
         self.rng = rng
+        self.seed = seed  # of each person's shopping habit (cdp.generate.habits)
+        self._habit_of: tuple[str | None, Habit | None] = (None, None)
         self.countries = countries
         self.end = datetime(end_date.year, end_date.month, end_date.day)
         self.start = self.end - timedelta(days=span_days)
@@ -181,6 +184,12 @@ class Emitter:
                 n = max(1, big - i // 3)
                 self.stores[city[0]] = tuple(f"{city[5]}-{j:02d}" for j in range(1, n + 1))
         self.all_stores = tuple(s for v in self.stores.values() for s in v)
+
+    def _habit(self, p: Person) -> Habit:
+        """The person's shopping habit, the same for every channel they buy in."""
+        if self._habit_of[0] != p.pid:
+            self._habit_of = (p.pid, Habit(self.seed, p.pid, self.start, self.end_sec))
+        return self._habit_of[1]
 
     def truth(self, channel_entity: tuple[str, str], rid: str, p: Person) -> None:
         self.buf["truth"].append((channel_entity[0], channel_entity[1], rid, p.pid))
@@ -307,12 +316,16 @@ class Emitter:
         else:
             r = rng.random()
             n_orders = 1 if r < 0.65 else 2 if r < 0.9 else 3
+        order_times = self._habit(p).times(n_orders, created)
         browsers = [self._anon_id() for _ in range(1 + (rng.random() < 0.35) + (rng.random() < 0.1))]
         factor = P.PRICE_FACTOR[p.country]
         cur = P.CURRENCY[p.country]
-        for _ in range(n_orders):
+        for order_time in order_times:
             oid = ids["order"].next()
-            t = self.when(created)
+            # when the main stream says (it times the contact details the order reveals, and so the
+            # campaigns they get); the habit says when the order is placed
+            seen_at = self.when(created)
+            t = order_time
             guest = not registered or rng.random() < 0.08
             first, last = R.name(p, rng, sto)
             if guest:
@@ -335,9 +348,9 @@ class Emitter:
             for i, line in enumerate(lines, 1):
                 ol.append((oid, str(i), *line))
             if em:
-                seen_emails.append((em, t, "webshop_checkout"))
+                seen_emails.append((em, seen_at, "webshop_checkout"))
             if ph:
-                seen_phones.append((ph, None, t, "webshop_checkout"))
+                seen_phones.append((ph, None, seen_at, "webshop_checkout"))
             self._session(browsers[int(rng.random() * len(browsers))], "" if guest else acc_id, t - 600,
                           [line[0] for line in lines], owner=p)
         for _ in range(int(rng.random() * 3)):  # browsing without buying
@@ -405,22 +418,26 @@ class Emitter:
         cur = P.CURRENCY[p.country]
         stores = self.stores[p.addr[0][0]]
         n = 1 + min(int(rng.expovariate(0.55)), 7)
-        for _ in range(n):
+        for habit_time in self._habit(p).times(n, since):
             rid = ids["receipt"].next()
             card = None
             if cards:
                 mid, card_id, enrolled = cards[-1] if rng.random() < 0.8 else cards[0]
-                t = self.when(enrolled if rng.random() < 0.9 else since)
-                if t >= enrolled and rng.random() < 0.88:
+                # the main stream's draws as before: whether the card is used, and when a phone given
+                # at the till is seen, stay as they were; the habit says when, never before the card
+                seen_at = self.when(enrolled if rng.random() < 0.9 else since)
+                if seen_at >= enrolled and rng.random() < 0.88:
                     card = (mid, card_id)
+                t = max(habit_time, enrolled) if card else habit_time
             else:
-                t = self.when(since)
+                seen_at = self.when(since)
+                t = habit_time
             ph = ""
             if card is None and rng.random() < (0.3 if cards else 0.45):
                 nsn = R.phone_nsn(p, rng, st)
                 if nsn:
                     ph = R.phone_text(p.country, nsn, rng)
-                    seen_phones.append((ph, nsn, t, "store"))
+                    seen_phones.append((ph, nsn, seen_at, "store"))
             store = stores[int(rng.random() * len(stores))] if rng.random() < 0.93 else self.all_stores[
                 int(rng.random() * len(self.all_stores))]
             lines, total = catalog.lines(rng, factor, 5)
