@@ -16,7 +16,7 @@ from . import catalog, gb
 from . import names as N
 from . import places as P
 from . import render as R
-from .habits import Habit
+from .habits import Habit, daytime
 from .people import Person
 
 DAY = 86400
@@ -143,9 +143,7 @@ class Emitter:
         hi = self.end_sec if hi is None else hi
         rng = self.rng
         sec = lo + rng.random() * max(hi - lo, 1)
-        day = int(sec // DAY)
-        t = day * DAY + 25200 + int((rng.random() + rng.random()) * 28800)  # 07:00-23:00, peak at 15:00
-        return min(max(t, int(lo)), self.end_sec - 1)
+        return min(max(daytime(sec, rng), int(lo)), self.end_sec - 1)
 
     def _campaigns(self, span_days: int) -> None:
         rng = self.rng

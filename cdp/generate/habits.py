@@ -67,6 +67,9 @@ class Habit:
         return [self._daytime(sec, lo) for sec in chosen]
 
     def _daytime(self, sec: float, lo: float) -> int:
-        day = int(sec // DAY)
-        t = day * DAY + 25200 + int((self._rng.random() + self._rng.random()) * 28800)  # 07:00-23:00
-        return int(min(max(t, lo), self._end_sec - 1))
+        return int(min(max(daytime(sec, self._rng), lo), self._end_sec - 1))
+
+
+def daytime(sec: float, rng: random.Random) -> int:
+    """A moment on the day of ``sec``, between 07:00 and 23:00, most often in the afternoon."""
+    return int(sec // DAY) * DAY + 25200 + int((rng.random() + rng.random()) * 28800)
