@@ -5,6 +5,8 @@
     cdp generate | load | check | evaluate | train | publish   one step (see --help of each)
     cdp segments                           write the dbt models of segments.yml
     cdp export --segment S --destination D write a segment's consented members to a file
+    cdp lookalike --segment S --size K     rank customers outside S by resemblance: seg_lookalike_<S>
+    cdp predictions-report                 reports/predictions.html from prediction_backtests
     cdp erase | subject-access             privacy requests (see cdp/privacy/cli.py)
     cdp spark run | publish-raw | dbt      the pipeline on the dbt target `spark` (cdp/spark/pipeline.py)
     cdp match [--backend duckdb|spark]     the matching step alone
@@ -85,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         "load": "cdp.ingest.__main__",
         "segments": "cdp.audiences.segments",
         "export": "cdp.audiences.export",
+        "lookalike": "cdp.audiences.lookalike",
+        "predictions-report": "cdp.predictions.report",
         "publish": "cdp.serve.publish",
         "erase": "cdp.privacy.cli:erase_main",
         "subject-access": "cdp.privacy.cli:access_main",

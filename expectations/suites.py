@@ -234,6 +234,27 @@ SUITES: dict[str, Suite] = {
                 E.ExpectColumnValuesToBeBetween(column="revenue_difference", min_value=-0.01, max_value=0.01),
             ],
         ),
+        Suite(
+            name="mart_customer_predictions",
+            asset_key=("customer_predictions",),
+            table="main.customer_predictions",
+            description="One row of scores per customer, probabilities in [0, 1], values not negative, and "
+                        "the model version stamped.",
+            sql="""select p.customer_id, p.churn_probability, p.purchase_probability_30d, p.predicted_ltv_12m,
+                          p.model_version,
+                          (select count(*) from main.dim_customers) - (select count(*) from main.customer_predictions)
+                              as unscored_customers
+                   from main.customer_predictions p""",
+            expectations=[
+                E.ExpectColumnValuesToBeUnique(column="customer_id"),
+                E.ExpectColumnValuesToBeBetween(column="churn_probability", min_value=0, max_value=1),
+                E.ExpectColumnValuesToNotBeNull(column="purchase_probability_30d"),
+                E.ExpectColumnValuesToBeBetween(column="purchase_probability_30d", min_value=0, max_value=1),
+                E.ExpectColumnValuesToBeBetween(column="predicted_ltv_12m", min_value=0),
+                E.ExpectColumnValuesToNotBeNull(column="model_version"),
+                E.ExpectColumnValuesToBeBetween(column="unscored_customers", min_value=0, max_value=0),
+            ],
+        ),
     )
 }
 

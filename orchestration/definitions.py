@@ -4,10 +4,11 @@ from dagster import Definitions, in_process_executor
 
 from orchestration.assets.activation import segment_export
 from orchestration.assets.dbt import cdp_dbt_assets
+from orchestration.assets.predictions import lookalike_audience, predictions_report
 from orchestration.assets.published import published_marts
 from orchestration.assets.raw import raw_channel_exports
 from orchestration.checks import ge_asset_checks
-from orchestration.jobs import activation_export_job, full_pipeline_job, train_matching_job
+from orchestration.jobs import activation_export_job, full_pipeline_job, lookalike_job, train_matching_job
 from orchestration.privacy import erase_subject_job
 from orchestration.resources import build_resources
 from orchestration.schedules import daily_full_pipeline
@@ -18,9 +19,11 @@ from orchestration.spark import spark_pipeline_job
 def build_definitions() -> Definitions:
     """Definitions with resources read from the environment now (CDP_WAREHOUSE, CDP_LANDING_DIR)."""
     return Definitions(
-        assets=[raw_channel_exports, cdp_dbt_assets, segment_export, published_marts],
+        assets=[raw_channel_exports, cdp_dbt_assets, segment_export, published_marts, predictions_report,
+                lookalike_audience],
         asset_checks=ge_asset_checks,
-        jobs=[full_pipeline_job, train_matching_job, activation_export_job, erase_subject_job, spark_pipeline_job],
+        jobs=[full_pipeline_job, train_matching_job, activation_export_job, lookalike_job, erase_subject_job,
+              spark_pipeline_job],
         schedules=[daily_full_pipeline],
         sensors=[landing_files_sensor],
         resources=build_resources(),

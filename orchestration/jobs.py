@@ -14,8 +14,14 @@ full_pipeline_job = define_asset_job(
 
 activation_export_job = define_asset_job(
     name="activation_export_job",
-    selection=AssetSelection.groups("activation"),
+    selection=AssetSelection.assets("segment_export"),
     description="Export one segment to a destination file (run config: ops.segment_export.config).",
+)
+
+lookalike_job = define_asset_job(
+    name="lookalike_job",
+    selection=AssetSelection.assets("lookalike_audience"),
+    description="Build seg_lookalike_<segment> (run config: ops.lookalike_audience.config: segment, size).",
 )
 
 

@@ -41,7 +41,7 @@ def test_full_pipeline_job_runs_and_a_rerun_adds_nothing(defs, cdp_paths, tmp_pa
     ge_checks = [e.event_specific_data for e in checks if e.event_specific_data.check_name.startswith("ge_")]
     from expectations.suites import SUITES
 
-    assert len(ge_checks) == len(SUITES) == 20 and all(c.passed for c in ge_checks)
+    assert len(ge_checks) == len(SUITES) == 21 and all(c.passed for c in ge_checks)
     # dbt's tests on sources are checks of the raw assets, not observations logged with a warning
     source_checks = {(c.asset_key.to_user_string(), c.check_name) for c in
                      (e.event_specific_data for e in checks) if c.check_name.startswith("source_")}

@@ -53,3 +53,36 @@ def test_habits_move_only_purchase_times(tmp_path, monkeypatch):
         same = (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes()
         entity = "/".join(path.parts[1:3])
         assert same != (entity in moved), path
+
+
+def test_the_lapse_is_shared_by_every_channel():
+    """The lapse is measured from when the person appears, not from a channel's first moment."""
+    habit = Habit(7, "P00000004", START, END_SEC, since=50 * DAY)
+    habit.lifetime_days, habit.gap_days = 300.0, 20.0
+    assert max(habit.times(4, 60 * DAY) + habit.times(4, 200 * DAY)) <= 351 * DAY
+
+
+def test_a_taste_tilts_the_categories_but_not_the_identity_data(tmp_path, monkeypatch):
+    from cdp.generate import catalog
+
+    generate(tmp_path / "a" / "landing", tmp_path / "a" / "truth.csv", people=150, seed=5)
+    monkeypatch.setattr(catalog, "taste", lambda favourite, related: (catalog._CUM, catalog._TOTAL))
+    generate(tmp_path / "b" / "landing", tmp_path / "b" / "truth.csv", people=150, seed=5)
+    moved = {"pos/receipts", "pos/receipt_lines", "webshop/orders", "webshop/order_lines",
+             "loyalty/point_transactions", "web/events"}  # web events view the products bought
+    for path in sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()):
+        same = (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes()
+        assert same != ("/".join(path.parts[1:3]) in moved), path
+
+
+def test_a_favourite_category_is_bought_most():
+    import random
+
+    from cdp.generate import catalog
+
+    rng = random.Random(1)
+    weights = catalog.taste("Toys", "Clothing")
+    picked = [catalog.pick(rng, weights)[2] for _ in range(4000)]
+    counts = {c: picked.count(c) for c in catalog.CATEGORY_NAMES}
+    assert max(counts, key=counts.get) == "Toys"
+    assert counts["Clothing"] > 2 * counts["Sports"]

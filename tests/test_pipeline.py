@@ -95,7 +95,7 @@ def test_great_expectations_suites_pass(built):
     names = [o.suite for o in outcomes]
     assert len([n for n in names if n.startswith("raw_")]) == 16
     assert names[16:] == ["mart_dim_customers", "mart_customer_crosswalk", "mart_crosswalk_coverage",
-                          "mart_fct_purchases"]
+                          "mart_fct_purchases", "mart_customer_predictions"]
     assert all(o.success for o in outcomes), [o.describe() for o in outcomes]
     # no suite spent its time hashing its frame for a fingerprint (expectations.run); a
     # Great Expectations upgrade that renames the switch shows up here

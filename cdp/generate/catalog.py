@@ -52,17 +52,46 @@ for _w in _WEIGHTS:
 _TOTAL = _acc
 
 
-def pick(rng: random.Random) -> tuple[str, str, str, str, float]:
-    return PRODUCTS[bisect.bisect_right(_CUM, rng.random() * _TOTAL)]
+CATEGORY_NAMES = tuple(c[0] for c in CATEGORIES)
+FAVOURITE_WEIGHT = 8.0  # how much more often a person picks from their favourite category
+RELATED_WEIGHT = 4.0  # and from the one they pair with it
 
 
-def lines(rng: random.Random, factor: float, max_lines: int = 4):
+def _cumulative(weights: list[float]) -> tuple[list[float], float]:
+    cum, acc = [], 0.0
+    for w in weights:
+        acc += w
+        cum.append(acc)
+    return cum, acc
+
+
+_TASTES: dict[tuple[str, str | None], tuple[list[float], float]] = {}
+
+
+def taste(favourite: str, related: str | None) -> tuple[list[float], float]:
+    """The cumulative product weights of a person who prefers ``favourite`` (and ``related``)."""
+    key = (favourite, related)
+    if key not in _TASTES:
+        _TASTES[key] = _cumulative([w * (FAVOURITE_WEIGHT if p[2] == favourite else
+                                         RELATED_WEIGHT if p[2] == related else 1.0)
+                                    for w, p in zip(_WEIGHTS, PRODUCTS, strict=True)])
+    return _TASTES[key]
+
+
+def pick(rng: random.Random, weights: tuple[list[float], float] | None = None) -> tuple[str, str, str, str, float]:
+    """One product; ``weights`` (from ``taste``) tilt the choice, using the same single draw."""
+    cum, total = weights or (_CUM, _TOTAL)
+    return PRODUCTS[min(bisect.bisect_right(cum, rng.random() * total), len(PRODUCTS) - 1)]
+
+
+def lines(rng: random.Random, factor: float, max_lines: int = 4,
+          weights: tuple[list[float], float] | None = None):
     """Yield (sku, product_name, category, brand, quantity, unit_price, line_amount) and the total."""
     n = 1 + min(int(rng.expovariate(0.9)), max_lines - 1)
     out = []
     total = 0.0
     for _ in range(n):
-        sku, pname, cat, brand, price = pick(rng)
+        sku, pname, cat, brand, price = pick(rng, weights)
         qty = 1 if rng.random() < 0.8 else (2 + int(rng.random() * 3))
         unit = round(price * factor, 2)
         amount = round(unit * qty, 2)

@@ -186,7 +186,7 @@ class Emitter:
     def _habit(self, p: Person) -> Habit:
         """The person's shopping habit, the same for every channel they buy in."""
         if self._habit_of[0] != p.pid:
-            self._habit_of = (p.pid, Habit(self.seed, p.pid, self.start, self.end_sec))
+            self._habit_of = (p.pid, Habit(self.seed, p.pid, self.start, self.end_sec, p.since * DAY))
         return self._habit_of[1]
 
     def truth(self, channel_entity: tuple[str, str], rid: str, p: Person) -> None:
@@ -337,7 +337,7 @@ class Emitter:
                 addr = (addr[0].replace("1", "3", 1), "", *addr[2:])
             else:
                 addr = R.address(p, rng, sto)
-            lines, total = catalog.lines(rng, factor)
+            lines, total = catalog.lines(rng, factor, weights=self._habit(p).weights)
             status = _weighted(ORDER_STATUS, rng.random())
             self.buf["webshop/orders"].append((oid, "" if guest else acc_id, em, ph, first, last, self.ts(t),
                                                status, cur, total, *addr))
@@ -438,7 +438,7 @@ class Emitter:
                     seen_phones.append((ph, nsn, seen_at, "store"))
             store = stores[int(rng.random() * len(stores))] if rng.random() < 0.93 else self.all_stores[
                 int(rng.random() * len(self.all_stores))]
-            lines, total = catalog.lines(rng, factor, 5)
+            lines, total = catalog.lines(rng, factor, 5, self._habit(p).weights)
             self.buf["pos/receipts"].append((rid, store, self.ts(t), card[1] if card else "", ph, total, cur,
                                              _weighted(PAYMENT, rng.random())))
             rl = self.buf["pos/receipt_lines"]

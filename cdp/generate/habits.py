@@ -6,9 +6,13 @@ generator's seed and the person's id):
 - a usual gap between purchases (log-normal around ``MEDIAN_GAP_DAYS``; some people shop
   every few weeks, some once a year), with gamma-distributed gaps of shape ``REGULARITY``, so
   a customer's own past gaps say when they will be back;
-- a moment they stop buying (exponential, mean ``MEAN_LIFETIME_DAYS`` after they start;
-  many are still buying when the exports end), so a customer long overdue has often lapsed;
-- the season: gaps shrink by ``SEASON_FACTOR`` in November and December.
+- a moment they stop buying, in every channel alike (exponential, mean
+  ``MEAN_LIFETIME_DAYS`` after the person appears; many are still buying when the exports
+  end), so a customer long overdue has often lapsed;
+- the season: gaps shrink by ``SEASON_FACTOR`` in November and December;
+- a taste: a favourite category and, most often, the one it pairs with in the seed
+  category_affinities, from which the person's products are mostly picked (one draw per
+  product, as without a taste), so the categories a customer bought say which one comes next.
 
 A channel asks for the times of its ``n`` purchases (the count is drawn by the channel as
 before) and gets the last ``n`` moments of the habit at or after its earliest possible one.
@@ -24,6 +28,8 @@ import math
 import random
 from datetime import datetime, timedelta
 
+from . import catalog
+
 DAY = 86400
 MEDIAN_GAP_DAYS = 45.0
 GAP_SPREAD = 0.8  # sigma of the log-normal usual gap
@@ -31,18 +37,27 @@ REGULARITY = 4.0  # gamma shape of the gaps: 1 would be memoryless, higher is mo
 MEAN_LIFETIME_DAYS = 700.0
 SEASON_FACTOR = 0.6
 SEASON_MONTHS = (11, 12)
+RELATED_SHARE = 0.7  # people whose taste pairs the favourite with its related category
+# favourite -> related, as in seeds/category_affinities.csv (first row of each category)
+RELATED = {"Clothing": "Footwear", "Footwear": "Clothing", "Sports": "Footwear", "Beauty": "Clothing",
+           "Electronics": "Home Appliances", "Home Appliances": "Electronics", "Toys": "Clothing",
+           "Grocery": "Home Appliances"}
 
 
 class Habit:
     """One person's purchase rhythm over the covered period (seconds since its start)."""
 
-    def __init__(self, seed: int, pid: str, start: datetime, end_sec: int):
+    def __init__(self, seed: int, pid: str, start: datetime, end_sec: int, since: float = 0.0):
         self._rng = random.Random(f"habit:{seed}:{pid}")
         rng = self._rng
         self.gap_days = MEDIAN_GAP_DAYS * math.exp(rng.gauss(0.0, GAP_SPREAD))
         self.lifetime_days = rng.expovariate(1.0 / MEAN_LIFETIME_DAYS)
+        self.favourite = catalog.CATEGORY_NAMES[int(rng.random() * len(catalog.CATEGORY_NAMES))]
+        self.related = RELATED[self.favourite] if rng.random() < RELATED_SHARE else None
+        self.weights = catalog.taste(self.favourite, self.related)
         self._start = start
         self._end_sec = end_sec
+        self._since = max(float(since), 0.0)
 
     def _season(self, sec: float) -> float:
         month = (self._start + timedelta(seconds=sec)).month
@@ -54,7 +69,7 @@ class Habit:
             return []
         rng = self._rng
         lo = max(float(lo), 0.0)
-        stop = min(lo + self.lifetime_days * DAY, self._end_sec - 1)
+        stop = min(self._since + self.lifetime_days * DAY, self._end_sec - 1)
         moments: list[float] = []
         sec = lo + rng.random() * self.gap_days * DAY  # first purchase within a usual gap of the start
         while sec <= stop:

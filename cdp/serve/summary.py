@@ -42,6 +42,8 @@ def print_summary(warehouse: Path, truth: Path | None) -> None:
                     "select segment_name, count(*) from main.segment_memberships where is_current "
                     "group by 1 order by 2 desc, 1").fetchall():
                 print(f"  {segment:<22} {size:>7,}")
+        if _exists(con, "main", "prediction_backtests"):
+            print(_backtest_lines(con))
     if truth is not None:
         from cdp.quality.evaluate import evaluate_warehouse
 
@@ -66,6 +68,28 @@ def _model_line(con) -> str:
     how = (f"estimated on {estimated_on:,} of {records:,} identity records" if source == "estimated"
            else {"committed": "the committed model", "pinned": "pinned"}[source])
     return f"matching model: {model_hash}, {how}, chosen {chosen_at:%Y-%m-%d %H:%M} UTC ({reason})"
+
+
+def _backtest_lines(con) -> str:
+    """The back-test of each prediction model beside its baseline (prediction_backtests)."""
+    lines = ["prediction back-tests (model / baseline on a window the model never saw; "
+             "reports/predictions.html):"]
+    rows = con.execute("""
+        select task, max(horizon_days), any_value(skipped_reason),
+               {figures}
+        from main.prediction_backtests group by 1 order by 1""".format(figures=", ".join(
+        f"max({f}) filter (where method = 'model'), max({f}) filter (where method = 'baseline')"
+        for f in ("auc", "ece", "top_decile_lift", "mae", "hit_rate")))).fetchall()
+    for task, horizon, skipped, *values in rows:
+        if skipped:
+            lines.append(f"  {task:<26} not back-tested: {skipped}")
+            continue
+        pairs = dict(zip(("AUC", "ECE", "top-decile lift", "MAE", "hit rate"), zip(values[::2], values[1::2],
+                                                                                  strict=True), strict=True))
+        shown = ", ".join(f"{name} {m:,.3f} / {b:,.3f}" for name, (m, b) in pairs.items()
+                          if m is not None and b is not None)
+        lines.append(f"  {task:<26} {horizon:>3} days: {shown}")
+    return "\n".join(lines)
 
 
 def _exists(con, schema: str, table: str) -> bool:

@@ -37,6 +37,15 @@ records_summary as (
     select * from {{ ref('int_customer_record_summary') }}
 ),
 
+{#- the prediction models are dbt Python models, which dbt-spark runs on Databricks alone -#}
+{%- set has_predictions = target.type == 'duckdb' %}
+{%- if has_predictions %}
+
+predictions as (
+    select * from {{ ref('customer_predictions') }}
+),
+{%- endif %}
+
 attributes as (
     select
         golden.customer_id,
@@ -118,6 +127,20 @@ final as (
         rfm.rfm_cell,
         rfm.rfm_segment,
         coalesce(commerce.revenue, 0)::decimal(18, 2) as lifetime_value,
+        -- predictions (customer_predictions; back-tests in prediction_backtests)
+        {%- if has_predictions %}
+        predictions.churn_probability,
+        predictions.purchase_probability_30d,
+        predictions.predicted_ltv_12m,
+        predictions.next_best_category,
+        predictions.next_best_category_score,
+        {%- else %}
+        cast(null as double) as churn_probability,
+        cast(null as double) as purchase_probability_30d,
+        cast(null as double) as predicted_ltv_12m,
+        cast(null as string) as next_best_category,
+        cast(null as double) as next_best_category_score,
+        {%- endif %}
         -- loyalty
         engagement.loyalty_tier,
         coalesce(engagement.loyalty_points_balance, 0)::bigint as loyalty_points_balance,
@@ -165,6 +188,9 @@ final as (
     left join rfm on records_summary.customer_id = rfm.customer_id
     left join consent_flags on records_summary.customer_id = consent_flags.customer_id
     left join suppressed on records_summary.customer_id = suppressed.customer_id
+    {%- if has_predictions %}
+    left join predictions on records_summary.customer_id = predictions.customer_id
+    {%- endif %}
 )
 
 select * from final

@@ -33,6 +33,14 @@ select * from {{ ref('seg_churn_risk') }}
 
 union all
 
+select * from {{ ref('seg_likely_to_churn') }}
+
+union all
+
+select * from {{ ref('seg_ready_to_buy') }}
+
+union all
+
 select * from {{ ref('seg_cart_abandoners') }}
 
 union all

@@ -1,0 +1,106 @@
+"""Next best category: the category a customer is most likely to buy next among those they
+have not bought, from which categories are bought together by the same customers.
+
+For a customer who bought the set S, a category b outside S scores the mean over a in S of
+P(b | a): the share of customers who bought a that also bought b. A customer who bought
+nothing gets the most popular category. The baseline is that popularity rule for everyone.
+The back-test learns the co-occurrences from what was bought up to T - h and asks, for each
+customer who bought a category new to them in (T - h, T], whether it is the one predicted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pandas as pd
+
+from .history import History
+
+_BOUGHT_SQL = """
+create or replace temp table bought as
+select distinct purchases.customer_id, lines.category
+from purchases inner join lines using (purchase_key)
+where purchases.purchased_at <= $cutoff
+"""
+
+_SCORES_SQL = """
+with
+buyers as (select category, count(*) as n from bought group by 1),
+together as (
+    select a.category as a, b.category as b, count(*) as n
+    from bought as a inner join bought as b on a.customer_id = b.customer_id and a.category <> b.category
+    group by 1, 2
+),
+conditional as (
+    select together.a, together.b, together.n / buyers.n as p
+    from together inner join buyers on together.a = buyers.category
+),
+candidates as (
+    select bought.customer_id, conditional.b as category, sum(conditional.p) as p_sum
+    from bought inner join conditional on bought.category = conditional.a
+    group by 1, 2
+),
+owned as (select customer_id, count(*) as k from bought group by 1),
+scored as (
+    select candidates.customer_id, candidates.category, candidates.p_sum / owned.k as score
+    from candidates inner join owned using (customer_id)
+    where not exists (select 1 from bought where bought.customer_id = candidates.customer_id
+                      and bought.category = candidates.category)
+),
+popular as (
+    select category, n / (select count(distinct customer_id) from bought) as score from buyers
+),
+popular_new as (
+    -- the popularity rule: the most bought category the customer does not have
+    select known.customer_id, popular.category, popular.score
+    from (select customer_id from customers where first_seen_at <= $cutoff) as known
+    cross join popular
+    where not exists (select 1 from bought where bought.customer_id = known.customer_id
+                      and bought.category = popular.category)
+),
+best as (
+    select customer_id, arg_max(category, score) as category, max(score) as score from scored group by 1
+),
+best_popular as (
+    select customer_id, arg_max(category, score) as category, max(score) as score from popular_new group by 1
+)
+select
+    best_popular.customer_id,
+    coalesce(best.category, best_popular.category) as next_best_category,
+    coalesce(best.score, best_popular.score) as next_best_category_score,
+    best_popular.category as popular_category
+from best_popular left join best using (customer_id)
+order by 1
+"""
+
+
+def next_best_categories(history: History, cutoff: datetime) -> pd.DataFrame:
+    """customer_id, next_best_category, next_best_category_score, popular_category at ``cutoff``."""
+    history.con.execute(_BOUGHT_SQL, {"cutoff": cutoff})
+    return history.con.execute(_SCORES_SQL, {"cutoff": cutoff}).df()
+
+
+def backtest(history: History, as_of: datetime, horizon_days: int) -> list[dict]:
+    """Hit rate of the co-occurrence model and of the popularity rule on (T - h, T]."""
+    test_at = as_of - timedelta(days=horizon_days)
+    predicted = next_best_categories(history, test_at)
+    new = history.con.execute("""
+        select distinct purchases.customer_id, lines.category
+        from purchases inner join lines using (purchase_key)
+        where purchases.purchased_at > $test_at and purchases.purchased_at <= $as_of
+          and not exists (select 1 from bought where bought.customer_id = purchases.customer_id
+                          and bought.category = lines.category)
+    """, {"test_at": test_at, "as_of": as_of}).df()
+    base = {"task": "next_best_category", "horizon_days": horizon_days, "trained_at_cutoff": test_at,
+            "tested_at_cutoff": test_at, "as_of": as_of}
+    buyers = new.groupby("customer_id")["category"].apply(set)
+    judged = predicted[predicted["customer_id"].isin(buyers.index)]
+    if judged.empty:
+        return [{**base, "method": "model", "skipped_reason": "nobody bought a new category in the window"}]
+    rows = []
+    for method, column in [("model", "next_best_category"), ("baseline", "popular_category")]:
+        hits = [category in buyers[customer] for customer, category in zip(judged["customer_id"], judged[column],
+                                                                             strict=True)]
+        rows.append({**base, "method": method, "train_rows": len(predicted), "test_rows": len(judged),
+                     "hit_rate": sum(hits) / len(hits), "curves": {}, "importance": {}})
+    return rows
