@@ -7,6 +7,7 @@
     cdp export --segment S --destination D write a segment's consented members to a file
     cdp lookalike --segment S --size K     rank customers outside S by resemblance: seg_lookalike_<S>
     cdp predictions-report                 reports/predictions.html from prediction_backtests
+    cdp retention [--as-of D]              age raw detail older than retention.yml into daily aggregates
     cdp erase | subject-access             privacy requests (see cdp/privacy/cli.py)
     cdp spark run | publish-raw | dbt      the pipeline on the dbt target `spark` (cdp/spark/pipeline.py)
     cdp match [--backend duckdb|spark]     the matching step alone
@@ -89,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         "export": "cdp.audiences.export",
         "lookalike": "cdp.audiences.lookalike",
         "predictions-report": "cdp.predictions.report",
+        "retention": "cdp.retention.cli",
         "publish": "cdp.serve.publish",
         "erase": "cdp.privacy.cli:erase_main",
         "subject-access": "cdp.privacy.cli:access_main",

@@ -8,7 +8,7 @@ from orchestration.resources import WarehouseResource
 
 full_pipeline_job = define_asset_job(
     name="full_pipeline",
-    selection=AssetSelection.all() - AssetSelection.groups("activation"),
+    selection=AssetSelection.all() - AssetSelection.groups("activation", "retention"),
     description="Load new landing files, build every dbt model (Splink matching included) and run all checks.",
 )
 
@@ -16,6 +16,13 @@ activation_export_job = define_asset_job(
     name="activation_export_job",
     selection=AssetSelection.assets("segment_export"),
     description="Export one segment to a destination file (run config: ops.segment_export.config).",
+)
+
+retention_job = define_asset_job(
+    name="retention_job",
+    selection=AssetSelection.groups("retention").downstream() - AssetSelection.groups("activation"),
+    description="Age raw detail older than retention.yml allows into daily aggregates, then rebuild the models "
+                "that read it (run config: ops.web__events_daily.config.as_of).",
 )
 
 lookalike_job = define_asset_job(

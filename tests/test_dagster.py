@@ -17,17 +17,24 @@ def defs(cdp_paths):
 
 def test_code_location_has_the_expected_pieces(defs):
     repository = defs.get_repository_def()
-    assert {"full_pipeline", "train_matching_job", "activation_export_job"} <= {
+    assert {"full_pipeline", "train_matching_job", "activation_export_job", "lookalike_job", "retention_job"} <= {
         job.name for job in repository.get_all_jobs()}
-    assert [s.name for s in repository.schedule_defs] == ["daily_full_pipeline"]
+    assert [s.name for s in repository.schedule_defs] == ["daily_full_pipeline", "weekly_retention"]
     assert [s.name for s in repository.sensor_defs] == ["landing_files_sensor"]
     keys = {key.to_user_string() for key in repository.asset_graph.get_all_asset_keys()}
     assert {"crm/contacts", "loyalty/members", "int_identity_clusters", "dim_customers", "customer_crosswalk",
             "seg_rfm", "segment_memberships", "fct_customer_touchpoints", "snap_dim_customers",
-            "segment_export"} <= keys
-    # exporting is a decision: the pipeline that runs on every new file never does it
+            "segment_export", "customer_predictions", "predictions_report", "lookalike_audience",
+            "web/events_daily"} <= keys
+    # exporting (and building a lookalike) is a decision, ageing a policy of its own: the pipeline
+    # that runs on every new file never does them
     pipeline = {key.to_user_string() for key in defs.resolve_job_def("full_pipeline").asset_layer.selected_asset_keys}
-    assert "segment_export" not in pipeline and "dim_customers" in pipeline
+    assert not {"segment_export", "lookalike_audience", "web/events_daily"} & pipeline
+    assert {"dim_customers", "customer_predictions", "predictions_report"} <= pipeline
+    retention = {key.to_user_string() for key in
+                 defs.resolve_job_def("retention_job").asset_layer.selected_asset_keys}
+    assert {"web/events_daily", "fct_customer_touchpoints", "dim_customers", "published_marts"} <= retention
+    assert not {"segment_export", "lookalike_audience", "crm/contacts"} & retention
 
 
 def test_full_pipeline_job_runs_and_a_rerun_adds_nothing(defs, cdp_paths, tmp_path):

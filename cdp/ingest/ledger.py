@@ -42,6 +42,9 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(f"alter table {LEDGER} add column if not exists rows_suppressed bigint default 0")
     suppression.ensure_table(con)
+    from cdp.retention.ageing import ensure_tables as ensure_retention_tables
+
+    ensure_retention_tables(con)  # the daily aggregates of aged detail are a dbt source too
     con.execute(
         f"""
         create table if not exists {REJECTED_ROWS} (

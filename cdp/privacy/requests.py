@@ -43,6 +43,7 @@ import duckdb
 from cdp.ingest.contract import ENTITIES, ENTITIES_BY_KEY, RAW_SCHEMA
 from cdp.ingest.ledger import REJECTED_ROWS, ensure_raw_tables
 from cdp.privacy import suppression
+from cdp.retention import ageing as retained
 
 log = logging.getLogger(__name__)
 
@@ -250,6 +251,10 @@ def erase(con: duckdb.DuckDBPyConnection, customer_id: str | None = None, email:
         rejected = _rejected_rows_of(con, subject)
         if rejected:
             con.execute(f"delete from {REJECTED_ROWS} where list_contains(?, rowid)", [rejected])
+        aged = con.execute(f"delete from {retained.DAILY} where {retained.belongs_to_subject()}",
+                           retained.subject_params(subject)).fetchall()[0][0]
+        if aged:
+            deleted["web/events_daily"] = aged
         id_log = _erase_derived(con, subject)
         con.executemany(
             f"""insert into {suppression.SUPPRESSION_LIST} (identifier_kind, identifier_hash, request_id)
@@ -297,6 +302,10 @@ def subject_access(con: duckdb.DuckDBPyConnection, customer_id: str | None = Non
             and s._batch_id = t._batch_id and s._row_number = t._row_number order by t._source_file, t._row_number""",
                                    [entity_key])
     rejected = _rejected_rows_of(con, subject)
+    if _table_exists(con, RAW_SCHEMA, "web__events_daily"):
+        raw["web/events_daily"] = _records(
+            con, f"select * from {retained.DAILY} where {retained.belongs_to_subject()} order by all",
+            retained.subject_params(subject))
     marts = {}
     customers = sorted(subject.customer_ids)
     for (table,) in con.execute("""select table_name from information_schema.columns

@@ -157,6 +157,30 @@ def batch_folder(late: Path, batch: int, batches: int) -> Path:
     return late / f"batch_{batch}" if batches > 1 else late
 
 
+PREDICTION_MODELS = ("customer_predictions", "prediction_backtests")
+
+
+def _predictions(run_results: Path, warehouse: Path) -> dict:
+    """What the predictive layer cost in this build (execution time of its models and their
+    tests; with two threads the wall time it adds can be less) and its back-test figures."""
+    results = json.loads(run_results.read_text(encoding="utf-8"))["results"]
+    seconds = {name: round(sum(r["execution_time"] for r in results
+                               if r["unique_id"].split(".")[-1] == name
+                               or (r["unique_id"].startswith("test.") and name in r["unique_id"])), 2)
+               for name in PREDICTION_MODELS}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        if not con.execute("select count(*) from information_schema.tables where table_name = "
+                           "'prediction_backtests'").fetchall()[0][0]:
+            return {"execution_seconds": seconds}
+        rows = con.execute("""select task, method, test_rows, base_rate, auc, ece, top_decile_lift, mae, hit_rate,
+                                     skipped_reason from main.prediction_backtests order by 1, 2 desc""").fetchall()
+    names = ("task", "method", "test_rows", "base_rate", "auc", "ece", "top_decile_lift", "mae", "hit_rate",
+             "skipped_reason")
+    backtests = [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in zip(names, row, strict=True)}
+                 for row in rows]
+    return {"execution_seconds": seconds, "backtests": backtests}
+
+
 def _model_seconds(results: list[dict], top: int | None = None) -> dict[str, float]:
     """Execution time of each dbt model among ``results`` (run_results.json entries), or of the
     ``top`` slowest, and of the tests together."""
@@ -203,6 +227,7 @@ def _pipeline(stages: list[dict], prefix: str, warehouse: Path, env: dict[str, s
     for part in _dbt_parts(build, Path(env["DBT_TARGET_PATH"]) / "run_results.json", samples):
         part["stage"] = prefix + part["stage"]
         stages.append(part)
+    build["predictions"] = _predictions(Path(env["DBT_TARGET_PATH"]) / "run_results.json", warehouse)
     # raw suites on the batches no earlier pass covered, as the Dagster asset checks do
     stages.append(_run(f"{prefix}checks (Great Expectations)",
                        [python, "-m", "expectations.run", "--new-batches"], env))

@@ -43,7 +43,7 @@ per_customer as (
         min(occurred_at) filter (where channel = '{{ channel }}') as first_seen_{{ channel }}_at,
         max(occurred_at) filter (where channel = '{{ channel }}') as last_seen_{{ channel }}_at,
         {% endfor %}
-        count(*) as touchpoint_count
+        sum(interaction_count) as touchpoint_count
     from touchpoints
     group by 1
 ),

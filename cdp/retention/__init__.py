@@ -1,0 +1,1 @@
+"""Retention of raw detail: older rows are aged into daily aggregates, then deleted (retention.yml)."""
