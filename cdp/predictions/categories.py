@@ -83,24 +83,29 @@ def next_best_categories(history: History, cutoff: datetime) -> pd.DataFrame:
 def backtest(history: History, as_of: datetime, horizon_days: int) -> list[dict]:
     """Hit rate of the co-occurrence model and of the popularity rule on (T - h, T]."""
     test_at = as_of - timedelta(days=horizon_days)
-    predicted = next_best_categories(history, test_at)
-    new = history.con.execute("""
-        select distinct purchases.customer_id, lines.category
-        from purchases inner join lines using (purchase_key)
-        where purchases.purchased_at > $test_at and purchases.purchased_at <= $as_of
-          and not exists (select 1 from bought where bought.customer_id = purchases.customer_id
-                          and bought.category = lines.category)
-    """, {"test_at": test_at, "as_of": as_of}).df()
+    history.con.register("predicted", next_best_categories(history, test_at))
+    judged, model_hits, baseline_hits, predicted_rows = history.con.execute("""
+        with new as (
+            select distinct purchases.customer_id, lines.category
+            from purchases inner join lines using (purchase_key)
+            where purchases.purchased_at > $test_at and purchases.purchased_at <= $as_of
+              and not exists (select 1 from bought where bought.customer_id = purchases.customer_id
+                              and bought.category = lines.category)
+        )
+        select
+            count(*) filter (where exists (select 1 from new where new.customer_id = predicted.customer_id)),
+            count(*) filter (where exists (select 1 from new where new.customer_id = predicted.customer_id
+                                           and new.category = predicted.next_best_category)),
+            count(*) filter (where exists (select 1 from new where new.customer_id = predicted.customer_id
+                                           and new.category = predicted.popular_category)),
+            count(*)
+        from predicted
+    """, {"test_at": test_at, "as_of": as_of}).fetchall()[0]
+    history.con.unregister("predicted")
     base = {"task": "next_best_category", "horizon_days": horizon_days, "trained_at_cutoff": test_at,
             "tested_at_cutoff": test_at, "as_of": as_of}
-    buyers = new.groupby("customer_id")["category"].apply(set)
-    judged = predicted[predicted["customer_id"].isin(buyers.index)]
-    if judged.empty:
+    if not judged:
         return [{**base, "method": "model", "skipped_reason": "nobody bought a new category in the window"}]
-    rows = []
-    for method, column in [("model", "next_best_category"), ("baseline", "popular_category")]:
-        hits = [category in buyers[customer] for customer, category in zip(judged["customer_id"], judged[column],
-                                                                             strict=True)]
-        rows.append({**base, "method": method, "train_rows": len(predicted), "test_rows": len(judged),
-                     "hit_rate": sum(hits) / len(hits), "curves": {}, "importance": {}})
-    return rows
+    return [{**base, "method": method, "train_rows": predicted_rows, "test_rows": judged,
+             "hit_rate": hits / judged, "curves": {}, "importance": {}}
+            for method, hits in [("model", model_hits), ("baseline", baseline_hits)]]
