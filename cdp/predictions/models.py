@@ -66,8 +66,8 @@ def model_version() -> str:
     """Changes whenever the features, the parameters or the library do."""
     import sklearn
 
-    spec = json.dumps({"features": FEATURES, "parameters": MODEL_PARAMETERS, "sklearn": sklearn.__version__},
-                      sort_keys=True)
+    spec = json.dumps({"features": FEATURES, "parameters": MODEL_PARAMETERS, "classifier_early_stopping": True,
+                       "max_train_rows": MAX_TRAIN_ROWS, "sklearn": sklearn.__version__}, sort_keys=True)
     return "hgb-" + hashlib.sha256(spec.encode()).hexdigest()[:12]
 
 
@@ -93,7 +93,10 @@ class Fitted:
             if y.min() == y.max():  # one class only: nothing to learn, predict it
                 self.constant = float(y[0])
                 return
-            self.model = HistGradientBoostingClassifier(**MODEL_PARAMETERS).fit(x, y)
+            # early stopping on a held-out tenth at any size (scikit-learn's default only above
+            # 10,000 rows): on the 3,000-person sample it cut the churn ECE from 0.089 to 0.063;
+            # for the value model it raised the MAE, so that one runs its full iterations
+            self.model = HistGradientBoostingClassifier(early_stopping=True, **MODEL_PARAMETERS).fit(x, y)
             self.baseline = LogisticRegression().fit(_recency(features), y)
         else:
             self.model = HistGradientBoostingRegressor(loss="poisson", **MODEL_PARAMETERS).fit(x, y)
