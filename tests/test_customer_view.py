@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from cdp.audiences.export import DESTINATIONS, export_segment
+from cdp.audiences.lookalike import build_lookalike
 from cdp.audiences.segments import read_segments, stale_files
 from cdp.ingest.loader import load_landing
 from cdp.privacy import suppression
@@ -272,7 +273,7 @@ def test_ads_audience_holds_only_sha256_of_consented_identifiers(copy):
     assert all(len(r["email_sha256"]) == 64 and "@" not in r["email_sha256"] for r in rows if r["email_sha256"])
 
 
-def test_a_suppressed_customer_is_never_exported(copy):
+def test_a_suppressed_customer_is_never_exported_not_even_in_a_lookalike(copy):
     warehouse = copy["warehouse"]
     with duckdb.connect(str(warehouse)) as con:
         target, email_key = con.execute("""
@@ -280,6 +281,10 @@ def test_a_suppressed_customer_is_never_exported(copy):
             join customer_crosswalk c using (customer_id) join int_identity_records r using (record_key)
             where d.consent_email_marketing and r.email_key is not null order by 1 limit 1""").fetchall()[0]
         before = export_segment(con, "active", "email_csv", copy["tmp"] / "before.csv", requested_by="test")
+        # a lookalike of `lapsed` (bought 180 to 365 days ago) ranks every other customer, the
+        # active target among them
+        lookalike = build_lookalike(con, "lapsed", 100_000)
+        assert target in {r[0] for r in con.execute("select customer_id from seg_lookalike_lapsed").fetchall()}
         # what `cdp erase` leaves behind: the salted hash on the suppression list
         suppression.ensure_table(con)
         con.execute(f"insert into {suppression.SUPPRESSION_LIST} (identifier_kind, identifier_hash, request_id) "
@@ -289,8 +294,18 @@ def test_a_suppressed_customer_is_never_exported(copy):
     with duckdb.connect(str(warehouse)) as con:
         assert con.execute("select customer_id from int_suppressed_customers").fetchall() == [(target,)]
         after = export_segment(con, "active", "email_csv", copy["tmp"] / "after.csv", requested_by="test")
+        # the lookalike built before the suppression: its export leaves the customer out
+        stale = export_segment(con, "lookalike_lapsed", "email_csv", copy["tmp"] / "stale.csv", requested_by="test")
+        # built again, the customer is neither learnt from nor ranked
+        again = build_lookalike(con, "lapsed", 100_000)
+        ranked = {r[0] for r in con.execute("select customer_id from seg_lookalike_lapsed").fetchall()}
+        log = con.execute("select candidates, rows_written, excluded_suppressed from activation.lookalike_log "
+                          "order by built_at").fetchall()
     assert target not in {r["customer_id"] for r in read_csv(after.path)}
     assert (after.excluded_suppressed, after.rows_exported) == (1, before.rows_exported - 1)
+    assert target not in {r["customer_id"] for r in read_csv(stale.path)} and stale.excluded_suppressed == 1
+    assert target not in ranked and (again.excluded_suppressed, again.candidates) == (1, lookalike.candidates - 1)
+    assert log == [(lookalike.candidates, lookalike.rows_written, 0), (again.candidates, again.rows_written, 1)]
 
 
 def test_export_refuses_unknown_segments_and_destinations(con):

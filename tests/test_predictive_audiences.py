@@ -1,25 +1,18 @@
-"""Predictions, their report and lookalike audiences in the session's sample warehouse."""
+"""Predictions, their report and lookalike audiences in the session's sample warehouse (that a
+suppressed customer never reaches a lookalike export is tested in test_customer_view.py)."""
 
 from __future__ import annotations
 
-import csv
 import json
 
 import duckdb
 import pytest
 
-from cdp.audiences.export import export_segment
 from cdp.audiences.lookalike import build_lookalike
 from cdp.predictions.report import write_report
-from cdp.privacy import suppression
-from tests.test_customer_view import built, con, copy, dbt  # noqa: F401  (fixtures)
+from tests.test_customer_view import built, con, copy  # noqa: F401  (fixtures)
 
 TASKS = {"churn_probability", "purchase_probability_30d", "predicted_ltv_12m", "next_best_category"}
-
-
-def read_csv(path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 def test_every_customer_is_scored_and_dim_customers_carries_the_scores(con):  # noqa: F811
@@ -46,35 +39,6 @@ def test_the_report_draws_every_task(con, tmp_path):  # noqa: F811
     text = path.read_text(encoding="utf-8")
     assert all(task in text for task in TASKS)
     assert text.count("<svg") >= 10 and "<script" not in text and "calibration" in text
-
-
-def test_a_suppressed_customer_never_appears_in_a_lookalike_export(copy):  # noqa: F811
-    warehouse = copy["warehouse"]
-    with duckdb.connect(str(warehouse)) as con:  # noqa: F811
-        first = build_lookalike(con, "active", 100_000)
-        target, email_key = con.execute("""
-            select l.customer_id, r.email_key from seg_lookalike_active l join dim_customers d using (customer_id)
-            join customer_crosswalk c using (customer_id) join int_identity_records r using (record_key)
-            where d.consent_email_marketing and r.email_key is not null order by l.lookalike_rank limit 1
-            """).fetchall()[0]
-        members = {r[0] for r in con.execute("select customer_id from seg_active").fetchall()}
-        assert first.rows_written == first.candidates and not members & {
-            r[0] for r in con.execute("select customer_id from seg_lookalike_active").fetchall()}
-        suppression.ensure_table(con)
-        con.execute(f"insert into {suppression.SUPPRESSION_LIST} (identifier_kind, identifier_hash, request_id) "
-                    "values ('email', ?, 'test')", [suppression.identifier_hash("email", email_key)])
-    dbt(["run", "-s", "int_suppressed_customers+"], warehouse, copy["tmp"])
-    with duckdb.connect(str(warehouse)) as con:  # noqa: F811
-        # the lookalike built before the suppression: the export leaves the customer out
-        stale = export_segment(con, "lookalike_active", "email_csv", copy["tmp"] / "stale.csv", requested_by="test")
-        assert target not in {r["customer_id"] for r in read_csv(stale.path)} and stale.excluded_suppressed == 1
-        # built again: the customer is neither learnt from nor ranked
-        again = build_lookalike(con, "active", 100_000)
-        ranked = {r[0] for r in con.execute("select customer_id from seg_lookalike_active").fetchall()}
-        log = con.execute("select segment_members, candidates, rows_written, excluded_suppressed "
-                          "from activation.lookalike_log order by built_at").fetchall()
-    assert target not in ranked and again.excluded_suppressed == 1
-    assert again.candidates == first.candidates - 1 and len(log) == 2 and log[1][3] == 1
 
 
 def test_lookalike_cli_and_dagster_job_build_the_table(copy, monkeypatch, capsys):  # noqa: F811

@@ -32,7 +32,7 @@ CDP = str(Path(sys.executable).parent / "cdp")
 # open from closed memberships)
 VOLATILE = {"_loaded_at", "loaded_at", "rejected_at", "assigned_at", "customer_id_issued_at", "erased_at",
             "published_at", "changed_at", "scored_at", "chosen_at", "clustered_at", "entered_at", "exited_at",
-            "membership_key",
+            "membership_key", "evaluated_at", "built_at", "aged_at", "ran_at",
             "dbt_valid_from", "dbt_valid_to", "dbt_updated_at", "dbt_scd_id"}
 
 

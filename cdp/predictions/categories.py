@@ -42,7 +42,8 @@ candidates as (
 ),
 owned as (select customer_id, count(*) as k from bought group by 1),
 scored as (
-    select candidates.customer_id, candidates.category, candidates.p_sum / owned.k as score
+    -- rounded: a sum of doubles differs in its last bits with the order threads add them up in
+    select candidates.customer_id, candidates.category, round(candidates.p_sum / owned.k, 9) as score
     from candidates inner join owned using (customer_id)
     where not exists (select 1 from bought where bought.customer_id = candidates.customer_id
                       and bought.category = candidates.category)
@@ -53,16 +54,19 @@ popular as (
 popular_new as (
     -- the popularity rule: the most bought category the customer does not have
     select known.customer_id, popular.category, popular.score
-    from (select customer_id from customers where first_seen_at <= $cutoff) as known
+    from (select customer_id from customers where first_seen_at <= $cutoff or $everyone) as known
     cross join popular
     where not exists (select 1 from bought where bought.customer_id = known.customer_id
                       and bought.category = popular.category)
 ),
+-- the highest score, ties broken by the category's name, so every run picks the same
 best as (
-    select customer_id, arg_max(category, score) as category, max(score) as score from scored group by 1
+    select customer_id, category, score from scored
+    qualify row_number() over (partition by customer_id order by score desc, category) = 1
 ),
 best_popular as (
-    select customer_id, arg_max(category, score) as category, max(score) as score from popular_new group by 1
+    select customer_id, category, score from popular_new
+    qualify row_number() over (partition by customer_id order by score desc, category) = 1
 )
 select
     best_popular.customer_id,
@@ -74,10 +78,11 @@ order by 1
 """
 
 
-def next_best_categories(history: History, cutoff: datetime) -> pd.DataFrame:
-    """customer_id, next_best_category, next_best_category_score, popular_category at ``cutoff``."""
+def next_best_categories(history: History, cutoff: datetime, everyone: bool = False) -> pd.DataFrame:
+    """customer_id, next_best_category, next_best_category_score, popular_category at ``cutoff``
+    for the customers known then (``everyone``: all of them)."""
     history.con.execute(_BOUGHT_SQL, {"cutoff": cutoff})
-    return history.con.execute(_SCORES_SQL, {"cutoff": cutoff}).df()
+    return history.con.execute(_SCORES_SQL, {"cutoff": cutoff, "everyone": everyone}).df()
 
 
 def backtest(history: History, as_of: datetime, horizon_days: int) -> list[dict]:

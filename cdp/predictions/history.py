@@ -26,7 +26,8 @@ FEATURES = [
 _FEATURES_SQL = """
 with
 known as (
-    select customer_id, first_seen_at from customers where first_seen_at <= $cutoff
+    -- everyone when scoring (a customer first seen after the last purchase still gets scores)
+    select customer_id, first_seen_at from customers where first_seen_at <= $cutoff or $everyone
 ),
 before as (
     select purchases.*, purchased_at as bought_at,
@@ -61,7 +62,8 @@ final as (
         coalesce(bought.monetary, 0)::double as monetary,
         coalesce(bought.monetary_365d, 0)::double as monetary_365d,
         (bought.monetary / bought.frequency)::double as average_order_value,
-        (epoch($cutoff) - epoch(least(known.first_seen_at, bought.first_purchase_at))) / 86400.0 as tenure_days,
+        greatest(epoch($cutoff) - epoch(least(known.first_seen_at, bought.first_purchase_at)), 0) / 86400.0
+            as tenure_days,
         (epoch($cutoff) - epoch(bought.first_purchase_at)) / 86400.0 as days_since_first_purchase,
         case when bought.frequency > 1 then (epoch(bought.last_purchase_at) - epoch(bought.first_purchase_at))
             / 86400.0 / (bought.frequency - 1) end as mean_gap_days,
@@ -104,7 +106,7 @@ class History:
         self.con.register("customers_in", customers)
         self.con.execute("""create table purchases as select customer_id::varchar as customer_id,
             purchase_key::varchar as purchase_key, purchased_at::timestamp as purchased_at,
-            amount_base::double as amount_base from purchases_in where customer_id is not null""")
+            amount_base::decimal(18, 2) as amount_base from purchases_in where customer_id is not null""")
         # first known at its first record or first purchase, whichever came first
         self.con.execute("""create table customers as
             select customer_id, min(first_seen_at) as first_seen_at from (
@@ -126,9 +128,11 @@ class History:
     def first_purchase(self) -> datetime | None:
         return self.con.sql("select min(purchased_at) from purchases").fetchall()[0][0]
 
-    def features(self, cutoff: datetime) -> pd.DataFrame:
-        """One row per customer known at ``cutoff``: FEATURES from what happened up to it."""
-        return self.con.execute(_FEATURES_SQL, {"cutoff": cutoff}).df()
+    def features(self, cutoff: datetime, everyone: bool = False) -> pd.DataFrame:
+        """One row per customer known at ``cutoff`` (``everyone``: per customer): FEATURES from
+        what happened up to it. Money is summed as decimals, so the sums (and the models) do
+        not depend on the order DuckDB's threads add them up in."""
+        return self.con.execute(_FEATURES_SQL, {"cutoff": cutoff, "everyone": everyone}).df()
 
     def labels(self, cutoff: datetime, churn_days: int) -> pd.DataFrame:
         """What each customer known at ``cutoff`` did after it: purchases in the churn window and

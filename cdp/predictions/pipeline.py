@@ -55,7 +55,7 @@ def scores(history: History, as_of: datetime | None, churn_days: int) -> pd.Data
         frame = customers.set_index("customer_id")
         for task in TASKS:
             frame = frame.join(predictor.score(task))
-        nbc = categories.next_best_categories(history, predictor.as_of).set_index("customer_id")
+        nbc = categories.next_best_categories(history, predictor.as_of, everyone=True).set_index("customer_id")
         frame = frame.join(nbc[["next_best_category", "next_best_category_score"]]).reset_index()
     frame.insert(1, "as_of", predictor.as_of)
     frame["model_version"] = model_version()

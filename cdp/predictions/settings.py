@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
 
 import pyarrow as pa
@@ -24,3 +25,17 @@ def inputs(purchases, record_summary, purchase_lines) -> tuple[pa.Table, pa.Tabl
         record_summary.project("customer_id, first_record_at as first_seen_at").to_arrow_table(),
         purchase_lines.project("purchase_key, category").to_arrow_table(),
     )
+
+
+@contextmanager
+def model_history(purchases, record_summary, purchase_lines):
+    """The History a dbt Python model learns from, closed afterwards. The model passes its
+    dbt.ref() relations and reads dbt.config.get() itself: dbt finds a Python model's parents
+    and configuration by reading the model's own file."""
+    from .history import History
+
+    history = History(*inputs(purchases, record_summary, purchase_lines))
+    try:
+        yield history
+    finally:
+        history.close()

@@ -8,15 +8,10 @@ lift (or error, or hit rate) and the curves and feature importances of reports/p
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from cdp.predictions.history import History
     from cdp.predictions.pipeline import backtests
-    from cdp.predictions.settings import as_of_from, inputs
+    from cdp.predictions.settings import as_of_from, model_history
 
-    purchases, customers, lines = inputs(dbt.ref("fct_purchases"), dbt.ref("int_customer_record_summary"),
-                                         dbt.ref("int_purchase_lines"))
-    history = History(purchases, customers, lines)
-    try:
+    with model_history(dbt.ref("fct_purchases"), dbt.ref("int_customer_record_summary"),
+                       dbt.ref("int_purchase_lines")) as history:
         table = backtests(history, as_of_from(dbt.config.get("as_of")), int(dbt.config.get("churn_days")))
-    finally:
-        history.close()
     return table
