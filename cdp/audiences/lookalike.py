@@ -85,8 +85,11 @@ def build_lookalike(con: duckdb.DuckDBPyConnection, segment: str, size: int) -> 
                          f"customers: a lookalike needs at least {MIN_MEMBERS} members and one other customer")
     model = HistGradientBoostingClassifier(max_iter=150, learning_rate=0.05, max_leaf_nodes=15,
                                            class_weight="balanced", random_state=0)
-    model.fit(x[usable], member[usable])
-    scores = model.predict_proba(x)[:, 1]
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):  # as the prediction models (cdp/predictions/pipeline.py)
+        model.fit(x[usable], member[usable])
+        scores = model.predict_proba(x)[:, 1]
     ranked = np.flatnonzero(~member & usable)
     ranked = ranked[np.lexsort((np.asarray(profiles["customer_id"].to_pylist())[ranked], -scores[ranked]))][:size]
     table_name = f"seg_lookalike_{segment}"
