@@ -29,17 +29,6 @@ def pytest_configure(config):
         import orchestration.project  # noqa: F401 - parses on import when stale
 
 
-# The files that take minutes, slowest first. pytest-xdist (--dist loadfile) hands files to
-# the workers in collection order, so these go first and the short ones fill in after them;
-# in alphabetical order they came last and one worker ran the tail alone.
-SLOW_FILES = ("test_spark_parity.py", "test_recovery.py", "test_stable_ids_pipeline.py", "test_dagster.py")
-
-
-def pytest_collection_modifyitems(config, items):
-    rank = {name: i for i, name in enumerate(SLOW_FILES)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FILES)))  # stable: order within kept
-
-
 @pytest.fixture
 def cdp_paths(tmp_path, monkeypatch):
     """CDP_LANDING_DIR / CDP_WAREHOUSE pointing into a fresh temporary folder."""
