@@ -94,7 +94,8 @@ def export_dir() -> Path:
     return Path(os.environ.get("CDP_EXPORT_DIR") or DEFAULT_EXPORT_DIR)
 
 
-def _segment_relation(con: duckdb.DuckDBPyConnection, segment: str) -> str:
+def segment_relation(con: duckdb.DuckDBPyConnection, segment: str) -> str:
+    """The table of a segment (``main.seg_<segment>``), or a ValueError naming what is missing."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", segment):
         raise ValueError(f"not a segment name: {segment!r}")
     exists = con.execute("select count(*) from information_schema.tables where table_schema = 'main' "
@@ -129,7 +130,7 @@ def export_segment(con: duckdb.DuckDBPyConnection, segment: str, destination: st
     if destination not in DESTINATIONS:
         raise ValueError(f"unknown destination {destination!r}; one of {', '.join(DESTINATIONS)}")
     spec = DESTINATIONS[destination]
-    relation = _segment_relation(con, segment)
+    relation = segment_relation(con, segment)
     now = datetime.now(UTC).replace(tzinfo=None)
     export_id = uuid.uuid4().hex
     out = Path(out) if out else export_dir() / f"{segment}_{destination}_{now:%Y%m%dT%H%M%S}{spec.file_name_suffix}"

@@ -23,7 +23,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from cdp.audiences.export import _segment_relation
+from cdp.audiences.export import segment_relation
 from cdp.ingest.contract import warehouse_path
 
 FEATURES = [
@@ -63,7 +63,7 @@ def build_lookalike(con: duckdb.DuckDBPyConnection, segment: str, size: int) -> 
 
     if size <= 0:
         raise ValueError(f"--size must be positive, not {size}")
-    relation = _segment_relation(con, segment)
+    relation = segment_relation(con, segment)
     available = {r[0] for r in con.execute("select column_name from information_schema.columns "
                                            "where table_schema = 'main' and table_name = 'dim_customers'").fetchall()}
     features = [f for f in FEATURES if f in available]
@@ -87,7 +87,9 @@ def build_lookalike(con: duckdb.DuckDBPyConnection, segment: str, size: int) -> 
                                            class_weight="balanced", random_state=0)
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(1):  # as the prediction models (cdp/predictions/pipeline.py)
+    from cdp.predictions.pipeline import SKLEARN_THREADS
+
+    with threadpool_limits(SKLEARN_THREADS):
         model.fit(x[usable], member[usable])
         scores = model.predict_proba(x)[:, 1]
     ranked = np.flatnonzero(~member & usable)

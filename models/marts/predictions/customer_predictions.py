@@ -11,8 +11,8 @@ def model(dbt, session):
     dbt.config(materialized="table")
     import pyarrow as pa
 
+    from cdp.predictions.dbt_inputs import as_of_from, model_history
     from cdp.predictions.pipeline import scores
-    from cdp.predictions.settings import as_of_from, model_history
 
     with model_history(dbt.ref("fct_purchases"), dbt.ref("int_customer_record_summary"),
                        dbt.ref("int_purchase_lines")) as history:

@@ -8,8 +8,8 @@ lift (or error, or hit rate) and the curves and feature importances of reports/p
 
 def model(dbt, session):
     dbt.config(materialized="table")
+    from cdp.predictions.dbt_inputs import as_of_from, model_history
     from cdp.predictions.pipeline import backtests
-    from cdp.predictions.settings import as_of_from, model_history
 
     with model_history(dbt.ref("fct_purchases"), dbt.ref("int_customer_record_summary"),
                        dbt.ref("int_purchase_lines")) as history:
